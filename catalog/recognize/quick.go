@@ -1,0 +1,150 @@
+package recognize
+
+import (
+	"math"
+	"strings"
+	"unicode/utf8"
+)
+
+// The quick path. Most messages in a busy channel are chatter; they must
+// cost almost nothing. mayMatch makes one pass over the bytes, hashing each
+// ASCII word (lower-cased and stemmed on the fly) and looking it up in a
+// precomputed set; it allocates nothing. Only a text with a word that could
+// start a match, a long word (a code, a typo of one, an unknown code) or
+// non-ASCII text (a localized message, curly quotes) takes the full path.
+
+// minQuickIDF keeps out of the quick set the words most catalog entries
+// share ("error", "please"): alone they can never make a match.
+const minQuickIDF = 0.5
+
+// longWord is the length from which a word may be a code, a typo of one or
+// a truncated one.
+const longWord = 10
+
+// chatWords are words of the catalog's text that are also everyday chat;
+// alone they are no reason to look closer, and the words around them in a
+// real error message are.
+var chatWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`issue check see run runn use us find found need help contact support request
+		process point detail follow more hour go go work new add thank today now still again team error messag
+		server account user name statu problem instruct response http state additional inform run here way
+		portal case let know sure look start restart`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// quickExtras start a match only together with the words after them, which
+// the rewrites fold ("timed out", "service bus", "on prem").
+var quickExtras = []string{"timed", "azure", "entra", "bus", "prem", "premis", "aad", "onmicrosoft"}
+
+func (e *Engine) buildQuick(texts []string, n float64) {
+	add := func(s string) { e.quick[hashString(s)] = struct{}{} }
+	for _, k := range e.keyList {
+		add(k.key)
+	}
+	for _, w := range quickExtras {
+		add(w)
+	}
+	for s := range synonyms {
+		add(s)
+	}
+	for code := range e.errorCodes {
+		add(code)
+	}
+	for _, text := range texts {
+		norm := normalize(text)
+		tokenize(norm, foldLower(norm), func(t token) {
+			if t.cjk || t.number || len(t.s) < 3 || !isASCII(t.s) {
+				return
+			}
+			s := stem(t.s)
+			if stopwords[s] || chatWords[s] {
+				return
+			}
+			term := s
+			if syn, ok := synonyms[s]; ok {
+				term = syn
+			}
+			id, ok := e.features[mix(uint64(unigram), hashString(term))]
+			if !ok || math.Log((n+1)/float64(e.feats[id].codes)) < minQuickIDF {
+				return
+			}
+			add(s)
+		})
+	}
+}
+
+// mayMatch reports whether text could hold a catalog error. It never
+// allocates.
+func (e *Engine) mayMatch(text string) bool {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			return true
+		}
+		if !isAlnum(c) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && isAlnum(text[j]) {
+			j++
+		}
+		w := text[i:j]
+		i = j
+		if len(w) >= longWord || len(w) < 2 {
+			if len(w) >= longWord {
+				return true
+			}
+			continue
+		}
+		if len(w) >= 6 && strings.EqualFold(w[:6], "aadsts") {
+			return true
+		}
+		if _, ok := e.quick[hashLower(w[:stemLen(w)])]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || isDigit(c)
+}
+
+// hashLower is hashString of the ASCII lower case of s.
+func hashLower(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}
+
+// stemLen is len(stem(lower(w))) for an ASCII word w, without lower-casing it.
+func stemLen(w string) int {
+	if len(w) <= 4 || !isLetterFold(w[len(w)-1]) {
+		return len(w)
+	}
+	for _, suf := range [...]string{"ations", "ation", "ings", "ing", "ions", "ion", "ives", "ive", "edly", "ed", "es", "ly", "e", "s"} {
+		if len(w)-len(suf) >= 4 && strings.EqualFold(w[len(w)-len(suf):], suf) {
+			if suf == "s" {
+				p := w[len(w)-2] | 0x20
+				if p == 's' || p == 'u' || p == 'i' {
+					continue
+				}
+			}
+			return len(w) - len(suf)
+		}
+	}
+	return len(w)
+}
+
+func isLetterFold(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }

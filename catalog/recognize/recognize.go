@@ -1,0 +1,561 @@
+package recognize
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Evidence weights, in score points. A score is turned into a confidence
+// by confidence(); the weights are set so that one exact code, or a full
+// pasted message, is near certainty and a paraphrase in a few words is a
+// fair guess.
+const (
+	wCodeExact  = 30  // the code itself, spelled as the catalog spells it
+	wCodeWeak   = 4   // a short code that is also an everyday word, in another case ("timeout")
+	wCodeTypo   = 22  // within edit distance of a code
+	wCodePrefix = 18  // a truncated code, scaled by how much of it is there
+	wAADSTS     = 18  // an AADSTS code that appears in the code's message
+	wErrorCode  = 14  // "Error Code: 81"
+	wHTTP       = 2   // "401 (Unauthorized)": many tools say it
+	scale       = 10  // confidence reaches 63% at this score, 95% at three times it
+	ambiguity   = 0.8 // second-best within this share of the best: a tie
+	// looseAmbiguity replaces ambiguity when the best code has no strong
+	// evidence.
+	looseAmbiguity = 0.5
+)
+
+// topicalTerms are the words that place a text in Cloud Sync's world
+// without saying which error it is ("cloud sync", "agent"). Features made
+// only of them weigh little.
+var topicalTerms = wordSet(`sync cloud agent provision entra quarantin tenant ad onprem ad2aadprovisioning`)
+
+// contextTerms are the topical terms and the words that only Cloud Sync
+// errors use. A text that matches catalog wording without any of them
+// ("my password expired") is probably about something else, and its score
+// is halved.
+var contextTerms = wordSet(`sync cloud agent provision entra quarantin tenant ad ad2aadprovisioning servicebus
+	onprem scim adtoaadsyncserviceaccount credentialsinvalid credentialsexpired unexpectederror his`)
+
+func wordSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+// evidence is what recognition found for one code.
+type evidence struct {
+	phrase, verbatim float64 // sums of matched feature weights
+	coverage         float64 // best share of one message's weight the text covers
+	code, ids        float64
+	strong           bool // evidence enough to speak unasked
+	signals          []Signal
+}
+
+type hit struct {
+	feat   int32
+	weight float64
+	source source // where the best-weighted occurrence is
+}
+
+// Recognize names the catalog codes that text is about, best first.
+func (e *Engine) Recognize(text string) Result {
+	res := Result{Matches: []Match{}}
+	if !e.mayMatch(text) {
+		return res
+	}
+	norm := normalize(text)
+	lower := foldLower(norm)
+	res.Identifiers = extract(norm, lower)
+
+	toks := make([]token, 0, len(lower)/5+8)
+	tokenize(norm, lower, func(t token) { toks = append(toks, t) })
+	ts := make([]term, 0, len(toks))
+	terms(toks, func(t term) { ts = append(ts, t) })
+
+	ev := make([]evidence, len(e.codes))
+	foreign := e.codeEvidence(norm, toks, ev)
+	featureIDs, context := e.phraseEvidence(ts, ev)
+	foreign = e.idEvidence(res.Identifiers, context, ev) || foreign
+
+	anyCode := false
+	for i := range ev {
+		anyCode = anyCode || ev[i].code >= wCodePrefix/2
+	}
+	scores := make([]float64, len(e.codes))
+	for i := range ev {
+		v := &ev[i]
+		s := v.phrase + v.verbatim + v.code + v.ids
+		s *= 1 + 0.5*v.coverage
+		if !context && !v.strong {
+			s *= 0.5
+		}
+		if foreign && !anyCode {
+			s *= 0.4
+		}
+		scores[i] = s
+	}
+	order := make([]int, len(e.codes))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case scores[a] > scores[b]:
+			return -1
+		case scores[a] < scores[b]:
+			return 1
+		}
+		return 0
+	})
+	top := scores[order[0]]
+	if top < minScore {
+		return res
+	}
+	// Codes within the ambiguity ratio of the best are a genuine tie: the
+	// text fits them all. Without strong evidence (a paraphrase, a vague
+	// symptom) small differences in wording decide the order, so the ratio
+	// is looser: better to list every fitting code than to feign certainty.
+	ratio := ambiguity
+	if !ev[order[0]].strong {
+		ratio = looseAmbiguity
+	}
+	tied := 1
+	for tied < len(order) && scores[order[tied]] >= ratio*top {
+		tied++
+	}
+	res.Ambiguous = tied > 1
+	second := 0.0
+	if len(order) > 1 {
+		second = scores[order[1]]
+	}
+	topConf := confidence(top) * (1 - 0.5*(second/top)*(second/top))
+	for rank, c := range order {
+		s := scores[c]
+		if rank >= tied && (s < 0.35*top || s < minScore) {
+			break
+		}
+		conf := topConf * (s / top) * (s / top)
+		if rank == 0 {
+			conf = topConf
+		}
+		res.Matches = append(res.Matches, Match{
+			Code:       e.codes[c],
+			Confidence: round3(conf),
+			Reason:     reason(&ev[c], res.Ambiguous && rank < tied),
+			Signals:    e.signals(int32(c), &ev[c], featureIDs),
+		})
+	}
+	best := &ev[order[0]]
+	res.AutoReply = best.strong && confidence(top) >= 0.8 && !(foreign && !anyCode) && (!res.Ambiguous || tied <= 4)
+	return res
+}
+
+// minScore is the least score worth naming a code for.
+const minScore = 2.2
+
+// confidence maps a score to [0,1).
+func confidence(score float64) float64 {
+	return 1 - math.Exp(-score/scale)
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// codeEvidence looks for the codes themselves: exact in any case, split by
+// spaces, underscores or hyphens, within edit distance, or truncated. It
+// reports whether the text names an error code that is not in the catalog.
+func (e *Engine) codeEvidence(text string, all []token, ev []evidence) (foreign bool) {
+	toks := make([]token, 0, len(all))
+	for _, t := range all {
+		if !t.part {
+			toks = append(toks, t)
+		}
+	}
+	seen := map[string]bool{}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.cjk || t.number || len(t.s) < 3 {
+			continue
+		}
+		// The longest run of tokens joined by single separators that still
+		// spells the start of a key: "Azure-Active-Directory-Expired-Credentials".
+		joined, end := t.s, i
+		for j := i + 1; j < len(toks) && len(joined) < e.maxKeyLen && e.prefixes[joined]; j++ {
+			if toks[j].cjk || !joinable(text[toks[j-1].end:toks[j].start]) || !e.prefixes[joined+toks[j].s] {
+				break
+			}
+			joined += toks[j].s
+			end = j
+		}
+		if end > i {
+			if code, ok := e.keys[joined]; ok {
+				e.exactCode(text[t.start:toks[end].end], joined, code, ev)
+				i = end
+				continue
+			}
+		}
+		if len(t.s) < e.minKeyLen {
+			continue
+		}
+		raw := text[t.start:t.end]
+		if code, ok := e.keys[t.s]; ok {
+			e.exactCode(raw, t.s, code, ev)
+			continue
+		}
+		if len(t.s) < longWord || seen[t.s] {
+			continue
+		}
+		seen[t.s] = true
+		if e.truncated(t.s, ev) || e.typo(t.s, ev) {
+			continue
+		}
+		if looksLikeCode(raw) {
+			foreign = true
+		}
+	}
+	return foreign
+}
+
+// joinable reports whether the bytes between two tokens are one separator
+// people put inside a code ("Azure Active", "Azure_Active", "Azure-Active").
+func joinable(gap string) bool {
+	if len(gap) == 0 || len(gap) > 2 {
+		return false
+	}
+	for i := 0; i < len(gap); i++ {
+		if c := gap[i]; c != ' ' && c != '_' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *Engine) exactCode(raw, key string, code int, ev []evidence) {
+	name := e.keyName(key)
+	strong := len(key) >= 15 || lettersOf(raw) == lettersOf(name)
+	w, detail := float64(wCodeWeak), raw+" (not as the catalog writes it)"
+	if strong {
+		w, detail = wCodeExact, raw
+	}
+	if w > ev[code].code {
+		ev[code].code = w
+		ev[code].strong = ev[code].strong || strong
+		ev[code].signals = append(ev[code].signals, Signal{Kind: "code", Detail: detail, Weight: w})
+	}
+}
+
+func (e *Engine) keyName(key string) string {
+	for _, k := range e.keyList {
+		if k.key == key {
+			return k.name
+		}
+	}
+	return key
+}
+
+func lettersOf(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; isAlnum(c) {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// truncated gives evidence to every code the word is a start of, when it is
+// long enough to mean something; a start shared by several codes is split
+// between them.
+func (e *Engine) truncated(w string, ev []evidence) bool {
+	if len(w) < longWord || !e.prefixes[w] {
+		return false
+	}
+	var matched []codeKey
+	for _, k := range e.keyList {
+		if strings.HasPrefix(k.key, w) && !slices.ContainsFunc(matched, func(m codeKey) bool { return m.code == k.code }) {
+			matched = append(matched, k)
+		}
+	}
+	for _, k := range matched {
+		ratio := float64(len(w)) / float64(len(k.key))
+		weight := wCodePrefix * ratio / float64(len(matched))
+		if len(matched) > 1 {
+			weight = wCodePrefix * ratio * 0.6
+		}
+		v := &ev[k.code]
+		if weight > v.code {
+			v.code = weight
+			v.strong = v.strong || len(matched) == 1 && ratio >= 0.6
+			v.signals = append(v.signals, Signal{Kind: "prefix", Detail: fmt.Sprintf("%s… (%d of %d letters, %d code(s))", w, len(w), len(k.key), len(matched)), Weight: round3(weight)})
+		}
+	}
+	return true
+}
+
+// typo gives evidence to the codes within edit distance of the word: one
+// edit for words under 16 letters, two from there on. A longer word that
+// differs by whole words ("…AgentTimeout") is a different code.
+func (e *Engine) typo(w string, ev []evidence) bool {
+	if len(w) < 12 {
+		return false
+	}
+	limit := 1
+	if len(w) >= 16 {
+		limit = 2
+	}
+	best, found := limit+1, []codeKey(nil)
+	for _, k := range e.keyList {
+		if abs(len(k.key)-len(w)) > limit {
+			continue
+		}
+		d := osa(w, k.key, limit)
+		switch {
+		case d < best:
+			best, found = d, []codeKey{k}
+		case d == best:
+			found = append(found, k)
+		}
+	}
+	if best > limit {
+		return false
+	}
+	for _, k := range found {
+		weight := wCodeTypo / float64(len(found)) * (1 - 0.1*float64(best))
+		v := &ev[k.code]
+		if weight > v.code {
+			v.code = weight
+			v.strong = v.strong || len(found) == 1
+			v.signals = append(v.signals, Signal{Kind: "typo", Detail: fmt.Sprintf("%s (%d edit(s) from %s)", w, best, k.name), Weight: round3(weight)})
+		}
+	}
+	return true
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// osa is the optimal string alignment distance between a and b (Damerau–
+// Levenshtein where a transposed pair is not edited again), or limit+1 once
+// it must exceed limit.
+func osa(a, b string, limit int) int {
+	n, m := len(a), len(b)
+	if abs(n-m) > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, m+1)
+	prev := make([]int, m+1)
+	cur := make([]int, m+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= n; i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= m; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return min(prev[m], limit+1)
+}
+
+// looksLikeCode reports whether a word is written like a Cloud Sync error
+// code (three or more capitalised words run together, 18 letters or more)
+// so that an unknown one can be told apart from chat.
+func looksLikeCode(raw string) bool {
+	if len(raw) < 18 || raw[0] < 'A' || raw[0] > 'Z' {
+		return false
+	}
+	for i := 0; i < len(raw); i++ {
+		if !isAlnum(raw[i]) {
+			return false
+		}
+	}
+	return len(splitCamel(raw)) >= 3
+}
+
+// idEvidence weighs AADSTS codes, numeric error codes and HTTP statuses
+// against the catalog's messages. It reports whether the text carries an
+// AADSTS code no catalog entry has (another tool's sign-in error).
+// A numeric error code is strong evidence only in context: "Error code 81"
+// on a coffee machine is not Entra being busy.
+func (e *Engine) idEvidence(ids Identifiers, context bool, ev []evidence) (foreign bool) {
+	for _, a := range ids.AADSTS {
+		codes, ok := e.aadsts[a]
+		if !ok {
+			foreign = true
+			continue
+		}
+		for _, c := range codes {
+			ev[c].ids += wAADSTS / float64(len(codes))
+			ev[c].strong = ev[c].strong || len(codes) == 1
+			ev[c].signals = append(ev[c].signals, Signal{Kind: "aadsts", Detail: a, Weight: round3(wAADSTS / float64(len(codes)))})
+		}
+	}
+	if codes, ok := e.errorCodes[ids.ErrorCode]; ok {
+		for _, c := range codes {
+			ev[c].ids += wErrorCode / float64(len(codes))
+			ev[c].strong = ev[c].strong || len(codes) == 1 && context
+			ev[c].signals = append(ev[c].signals, Signal{Kind: "error_code", Detail: "Error Code: " + ids.ErrorCode, Weight: round3(wErrorCode / float64(len(codes)))})
+		}
+	}
+	if ids.HTTPStatus != "" {
+		for _, c := range e.httpStatus[ids.HTTPStatus[:3]] {
+			ev[c].ids += wHTTP
+			ev[c].signals = append(ev[c].signals, Signal{Kind: "http_status", Detail: ids.HTTPStatus, Weight: wHTTP})
+		}
+	}
+	return foreign
+}
+
+// Verbatim evidence from this many points on is a pasted message, strong
+// enough to speak unasked.
+const strongVerbatim = 4
+
+// phraseEvidence sums, for each code, the weights of the catalog features
+// the text contains, and how much of each message the text covers. It
+// reports whether the text is about Cloud Sync at all (a context word, or
+// verbatim catalog text).
+func (e *Engine) phraseEvidence(ts []term, ev []evidence) (ids []int32, context bool) {
+	ids = make([]int32, 0, len(ts))
+	featurize(ts, func(h uint64, _ featureKind, _, _ int) {
+		if id, ok := e.features[h]; ok {
+			ids = append(ids, id)
+		}
+	})
+	for _, t := range ts {
+		if contextTerms[t.s] {
+			context = true
+			break
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	covered := make([]float64, len(e.docs))
+	for _, id := range ids {
+		f := &e.feats[id]
+		for k := 0; k < len(f.postings); {
+			code := f.postings[k].code
+			best := 0.0
+			for ; k < len(f.postings) && f.postings[k].code == code; k++ {
+				p := f.postings[k]
+				covered[p.doc] += float64(p.weight)
+				best = max(best, float64(p.weight))
+			}
+			v := &ev[code]
+			if f.kind == shingle {
+				v.verbatim += best
+			} else {
+				v.phrase += best
+			}
+		}
+	}
+	for d, got := range covered {
+		doc := e.docs[d]
+		if got == 0 || doc.total == 0 || doc.source != srcMessage && doc.source != srcLocalized {
+			continue
+		}
+		v := &ev[doc.code]
+		v.coverage = max(v.coverage, got/doc.total)
+	}
+	for i := range ev {
+		if ev[i].verbatim >= strongVerbatim {
+			ev[i].strong = true
+			context = true
+		}
+	}
+	return ids, context
+}
+
+// signals lists the evidence for one code, strongest first: the code and
+// identifier signals, then the phrase features that weighed most. The
+// phrase hits are found again here, for the few codes shown, rather than
+// recorded for every code while scoring.
+func (e *Engine) signals(code int32, v *evidence, featureIDs []int32) []Signal {
+	out := slices.Clone(v.signals)
+	var hits []hit
+	for _, id := range featureIDs {
+		best := hit{feat: id}
+		for _, p := range e.feats[id].postings {
+			if p.code == code && float64(p.weight) > best.weight {
+				best.weight, best.source = float64(p.weight), e.docs[p.doc].source
+			}
+		}
+		if best.weight > 0 {
+			hits = append(hits, best)
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int {
+		switch {
+		case a.weight > b.weight:
+			return -1
+		case a.weight < b.weight:
+			return 1
+		}
+		return int(a.feat - b.feat)
+	})
+	for i, h := range hits {
+		if i == 6 {
+			break
+		}
+		f := &e.feats[h.feat]
+		kind := "phrase"
+		if f.kind == shingle {
+			kind = "verbatim"
+		}
+		out = append(out, Signal{Kind: kind, Detail: fmt.Sprintf("%q (%s; in %d code(s))", f.label, sourceName[h.source], f.codes), Weight: round3(h.weight)})
+	}
+	return out
+}
+
+// reason says in a few words why a code was named.
+func reason(v *evidence, ambiguous bool) string {
+	var parts []string
+	for _, s := range v.signals {
+		switch s.Kind {
+		case "code":
+			parts = append(parts, "names the code")
+		case "typo":
+			parts = append(parts, "names the code with a typo")
+		case "prefix":
+			parts = append(parts, "names the start of the code")
+		case "aadsts":
+			parts = append(parts, "carries "+s.Detail)
+		case "error_code":
+			parts = append(parts, "carries "+s.Detail)
+		case "http_status":
+			parts = append(parts, "carries HTTP "+s.Detail)
+		}
+	}
+	switch {
+	case v.verbatim >= strongVerbatim:
+		parts = append(parts, fmt.Sprintf("quotes its message (%.0f%% covered)", 100*min(v.coverage, 1)))
+	case v.phrase > 0:
+		parts = append(parts, "matches its wording")
+	}
+	parts = slices.Compact(parts)
+	r := strings.Join(parts, ", ")
+	if ambiguous {
+		r += "; the text fits other codes as well"
+	}
+	return r
+}

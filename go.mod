@@ -1,0 +1,12 @@
+module github.com/syncerr/syncerr
+
+go 1.26
+
+require (
+	github.com/goccy/go-yaml v1.19.2
+	github.com/google/go-cmp v0.7.0
+	github.com/gorilla/websocket v1.5.3
+	github.com/slack-go/slack v0.35.0
+	github.com/yuin/goldmark v1.8.7
+	golang.org/x/text v0.31.0
+)

@@ -1,0 +1,230 @@
+package slackemu
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+)
+
+// routes wires the Web API, Socket Mode, response_url and control endpoints.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/", s.handleAPI)
+	mux.HandleFunc("/link/", s.handleLink)
+	mux.HandleFunc("/hooks/", s.handleHook)
+	mux.HandleFunc("POST /emu/messages", s.controlPostMessage)
+	mux.HandleFunc("GET /emu/messages", s.controlMessages)
+	mux.HandleFunc("POST /emu/commands", s.controlCommand)
+	mux.HandleFunc("POST /emu/actions", s.controlAction)
+	mux.HandleFunc("GET /emu/stats", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, s.Stats()) })
+	mux.HandleFunc("POST /emu/faults", s.controlFault)
+	mux.HandleFunc("POST /emu/views/submit", s.controlSubmitView)
+	mux.HandleFunc("GET /emu/views", s.controlViews)
+	mux.HandleFunc("POST /emu/shortcuts", s.controlShortcut)
+	mux.HandleFunc("POST /emu/home", s.controlHome)
+	mux.HandleFunc("POST /emu/invite", s.controlInvite)
+	return mux
+}
+
+// Messages lists the messages of channel in ts order, ephemeral ones and
+// response_url posts included. With threadTS it lists that thread (parent
+// first); without, every message in the channel, thread replies included.
+func (s *Server) Messages(channel, threadTS string) ([]Message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.ws.channel(channel)
+	if !ok || channel == "" {
+		return nil, fmt.Errorf("slackemu: messages: channel %q: %w", channel, ErrNotFound)
+	}
+	out := []Message{}
+	for _, m := range s.ws.messages[c.ID] {
+		if threadTS == "" || m.TS == threadTS || m.ThreadTS == threadTS {
+			cp := *m
+			cp.Reactions = slices.Clone(m.Reactions)
+			out = append(out, cp)
+		}
+	}
+	return out, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeControlError maps an error to a status: 404 for unknown things, 409
+// when no socket is connected, 400 otherwise.
+func writeControlError(w http.ResponseWriter, err error) {
+	status := http.StatusBadRequest
+	switch {
+	case errors.Is(err, ErrNotFound):
+		status = http.StatusNotFound
+	case errors.Is(err, errNoSocket):
+		status = http.StatusConflict
+	}
+	writeJSON(w, status, map[string]string{"error": err.Error()})
+}
+
+// decodeControl reads a JSON request body into v, rejecting unknown fields so
+// a typo is an error rather than a silently ignored setting.
+func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad request body: " + err.Error()})
+		return false
+	}
+	return true
+}
+
+func (s *Server) controlPostMessage(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Channel  string `json:"channel"`
+		User     string `json:"user"`
+		Text     string `json:"text"`
+		ThreadTS string `json:"thread_ts"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	ts, err := s.PostUserMessage(req.Channel, req.User, req.Text, req.ThreadTS)
+	if err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"ts": ts})
+}
+
+func (s *Server) controlMessages(w http.ResponseWriter, r *http.Request) {
+	msgs, err := s.Messages(r.URL.Query().Get("channel"), r.URL.Query().Get("thread_ts"))
+	if err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+}
+
+func (s *Server) controlCommand(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Channel string `json:"channel"`
+		User    string `json:"user"`
+		Command string `json:"command"`
+		Text    string `json:"text"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	trig, hook, err := s.RunCommand(req.Channel, req.User, req.Command, req.Text)
+	if err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"trigger_id": trig, "response_url": hook})
+}
+
+func (s *Server) controlAction(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Channel   string `json:"channel"`
+		MessageTS string `json:"message_ts"`
+		User      string `json:"user"`
+		ActionID  string `json:"action_id"`
+		Value     string `json:"value"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	if err := s.Click(req.Channel, req.MessageTS, req.User, req.ActionID, req.Value); err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+func (s *Server) controlFault(w http.ResponseWriter, r *http.Request) {
+	var f Fault
+	if !decodeControl(w, r, &f) {
+		return
+	}
+	if err := s.Fault(f); err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+func (s *Server) controlSubmitView(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		ViewID string                       `json:"view_id"`
+		User   string                       `json:"user"`
+		Values map[string]map[string]string `json:"values"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	out, err := s.SubmitView(req.ViewID, req.User, req.Values)
+	if err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) controlViews(w http.ResponseWriter, r *http.Request) {
+	modals, home, err := s.Views(r.URL.Query().Get("user"))
+	if err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"modals": modals, "home": home})
+}
+
+func (s *Server) controlShortcut(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		CallbackID string `json:"callback_id"`
+		Channel    string `json:"channel"`
+		MessageTS  string `json:"message_ts"`
+		User       string `json:"user"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	trig, err := s.Shortcut(req.CallbackID, req.Channel, req.MessageTS, req.User)
+	if err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"trigger_id": trig})
+}
+
+func (s *Server) controlHome(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		User string `json:"user"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	if err := s.OpenHome(req.User); err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+func (s *Server) controlInvite(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Channel string `json:"channel"`
+		User    string `json:"user"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	ts, err := s.InviteBot(req.Channel, req.User)
+	if err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"ts": ts})
+}
