@@ -27,10 +27,10 @@ const (
 const (
 	maxFallback   = 500  // top-level text: a notification, not the card
 	maxTitle      = 200  // a one-line title
-	maxMeaning    = 1200 // "What it means"
-	maxCause      = 1000 // "Likely cause"
+	maxMeaning    = 1000 // "What it means"
+	maxCause      = 800  // "Likely cause"
 	maxStep       = 500  // one step of "How to fix"
-	maxFix        = 2500 // all of "How to fix"
+	maxFix        = 2000 // all of "How to fix"
 	maxSteps      = 10   // steps shown; the rest are counted
 	maxCode       = 80   // an error code shown inline
 	maxIdentifier = 120  // one identifier (a job ID is 88 characters)
@@ -38,7 +38,7 @@ const (
 	maxLinks      = 5    // doc links or runbooks shown
 	maxLinkLabel  = 100  // a link's label
 	maxDocs       = 1500 // the doc links together
-	maxTeam       = 2000 // runbooks, owner and notes together
+	maxTeam       = 1500 // runbooks, owner and notes together
 	maxOwner      = 200  // overlay owner
 	maxNotes      = 1000 // overlay notes
 	maxQuery      = 200  // a query echoed back
@@ -92,7 +92,7 @@ func fix(e catalog.Entry) slack.Block {
 	const head = "*How to fix*\n"
 	var steps []string
 	for _, s := range e.Steps {
-		if s = oneLine(s); s != "" {
+		if strings.TrimSpace(s) != "" {
 			steps = append(steps, s)
 		}
 	}
@@ -105,7 +105,7 @@ func fix(e catalog.Entry) slack.Block {
 	}
 	text := head
 	for i, s := range steps {
-		line := fmt.Sprintf("%d. %s", i+1, clip(s, maxStep))
+		line := fmt.Sprintf("%d. %s", i+1, clip(oneLine(s), maxStep))
 		if i == maxSteps || length(text)+length(line)+len(moreSteps) > maxFix {
 			text += fmt.Sprintf(moreSteps, len(steps)-i)
 			break
@@ -155,7 +155,7 @@ func retry(e catalog.Entry) *slack.ContextBlock {
 func identifiers(ids recognize.Identifiers) slack.Block {
 	var fields []*slack.TextBlockObject
 	add := func(label, value string) {
-		if value = oneLine(value); value != "" {
+		if strings.TrimSpace(value) != "" {
 			fields = append(fields, mrkdwn("*"+label+"*\n"+code(value, maxIdentifier)))
 		}
 	}

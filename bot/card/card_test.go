@@ -335,3 +335,40 @@ func TestGoldenFilesAreUsed(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkError(b *testing.B) {
+	e := lookup(b, "TimeOut")
+	for b.Loop() {
+		Error(e, pasteIDs, Options{Shareable: true})
+	}
+}
+
+func BenchmarkErrorHostile(b *testing.B) {
+	e, ids := hostileEntry(), hostileIDs()
+	for b.Loop() {
+		Error(e, ids, Options{Shareable: true})
+	}
+}
+
+func BenchmarkList(b *testing.B) {
+	entries := catalog.Default().Entries()
+	for b.Loop() {
+		List(entries)
+	}
+}
+
+// TestReportSizes logs the JSON size of typical and worst-case cards
+// (go test -v -run Sizes), the numbers the Socket Mode ack budget needs.
+func TestReportSizes(t *testing.T) {
+	for name, m := range map[string]Message{
+		"typical error": Error(lookup(t, "TimeOut"), pasteIDs, Options{Shareable: true}),
+		"hostile error": Error(hostileEntry(), hostileIDs(), Options{Shareable: true}),
+		"list":          List(catalog.Default().Entries()),
+	} {
+		raw, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d blocks, %d bytes of JSON", name, len(m.Blocks), len(raw))
+	}
+}

@@ -55,6 +55,9 @@ func plain(s string, max int) string { return fit(oneLine(s), max, false) }
 // fit drops unwanted runes from s, escapes it when esc is set and
 // truncates it to max units, as clip describes.
 func fit(s string, max int, esc bool) string {
+	if max >= 0 {
+		s = head(s, max)
+	}
 	if max >= 0 && max < length(ellipsis) {
 		return ""
 	}
@@ -101,7 +104,44 @@ func dropped(r rune) bool {
 
 // oneLine folds runs of whitespace, newlines included, into single spaces:
 // titles, identifiers and list lines must stay on one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func oneLine(s string) string {
+	s = strings.TrimSpace(head(s, maxInput))
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// maxInput bounds how much of a text oneLine looks at. Nothing put on one
+// line is shown longer than 500 units (maxStep, maxFallback), which head
+// maps to 4,064 bytes; a 100 KB overlay note or paste should not cost a
+// hundred kilobytes of work per card.
+const maxInput = 8*500 + 64
+
+// head returns s cut, at a rune boundary, to what could still matter for
+// max units of output (a rune is at most 4 bytes, and runs of space may
+// fold), ending with an ellipsis when anything was cut.
+func head(s string, max int) string {
+	limit := 8*max + 64
+	if len(s) <= limit {
+		return s
+	}
+	for limit > 0 && !utf8.RuneStart(s[limit]) {
+		limit--
+	}
+	return s[:limit] + ellipsis
+}
 
 // code formats untrusted text as inline code, which copies cleanly into a
 // support ticket. A backtick would end the span early, so backticks are
