@@ -18,26 +18,9 @@ import (
 // wait ends in milliseconds.
 const testTimeout = 15 * time.Second
 
-// fakeClock is an injected clock the test moves by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newFakeClock is a fake clock at a fixed, readable time.
+func newFakeClock() *slackemu.FakeClock {
+	return slackemu.NewFakeClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
 }
 
 // newServer starts an emulator closed at the end of the test.

@@ -80,7 +80,9 @@ type envelope struct {
 	payload     json.RawMessage
 	acceptsResp bool
 	attempt     int
-	sentAt      time.Time
+	// sentAt is real time, not the server's Clock: ack latency is the bot's
+	// real responsiveness even when a test fakes the clock.
+	sentAt time.Time
 	// delivery is shared by every (re)delivery of one event; nil for slash
 	// commands and interactions, which Slack never redelivers.
 	delivery *delivery
@@ -262,7 +264,7 @@ func (s *Server) ack(envelopeID string, payload json.RawMessage) {
 		env.delivery.acked = true
 	}
 	s.stats.acked++
-	s.stats.latencies = append(s.stats.latencies, s.opts.Now().Sub(env.sentAt))
+	s.stats.latencies = append(s.stats.latencies, time.Since(env.sentAt))
 	onAck := env.onAck
 	s.notifyLocked()
 	s.mu.Unlock()
@@ -336,7 +338,7 @@ func interactiveEnvelope(kind string, payload json.RawMessage, acceptsResp bool,
 // dispatchLocked registers env as sent now and schedules its redelivery.
 func (s *Server) dispatchLocked(env *envelope) wireEnvelope {
 	env.id = uuid()
-	env.sentAt = s.opts.Now()
+	env.sentAt = time.Now()
 	s.sock.pending[env.id] = env
 	s.stats.sent++
 	if env.attempt > 0 {
