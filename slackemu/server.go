@@ -1,9 +1,3 @@
-// Package slackemu is an in-process Slack emulator: the Web API methods, Socket
-// Mode and interactivity a Socket Mode bot uses, plus a control API through
-// which tests (and the sandbox) act as the workspace's human users.
-//
-// It is built to the facts in docs/slack-protocol.md and is exercised with the
-// real slack-go client: everything it sends decodes with slack-go v0.35.0.
 package slackemu
 
 import (
