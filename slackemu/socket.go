@@ -262,6 +262,13 @@ func (s *Server) ack(envelopeID string, payload json.RawMessage) {
 	duplicate := env.delivery != nil && env.delivery.acked
 	if env.delivery != nil {
 		env.delivery.acked = true
+		// One ack settles the event: the deliveries it superseded (or that
+		// superseded it) are no longer waiting for anything.
+		for id, other := range s.sock.pending {
+			if other.delivery == env.delivery {
+				delete(s.sock.pending, id)
+			}
+		}
 	}
 	s.stats.acked++
 	s.stats.latencies = append(s.stats.latencies, time.Since(env.sentAt))
@@ -359,8 +366,8 @@ func (s *Server) redeliver(prev *envelope) {
 		s.mu.Unlock()
 		return
 	}
-	// The unanswered envelope is dead: a late ack for it is still honoured
-	// through the shared delivery, so keep it pending.
+	// A late ack for the unanswered envelope still settles the event
+	// (through the shared delivery), so it stays pending too.
 	env := &envelope{kind: prev.kind, payload: prev.payload, attempt: prev.attempt + 1, delivery: prev.delivery}
 	c := s.pickLocked()
 	if c == nil {

@@ -328,3 +328,32 @@ func TestIntegrationMessageIsBotMessage(t *testing.T) {
 		t.Errorf("bot_id = %q, want the integration's, not the app's", msg.BotID)
 	}
 }
+
+// TestLateAckSettlesEvent acks only the retry of an event: the event counts
+// as acked once and nothing stays pending, so a test can wait for
+// EnvelopesPending == 0 after a retry.
+func TestLateAckSettlesEvent(t *testing.T) {
+	clock := newFakeClock()
+	s := newServer(t, slackemu.Options{Clock: clock})
+	b := startBot(t, s, func(evt socketmode.Event) bool { return evt.Request.RetryAttempt > 0 })
+	if _, err := s.PostUserMessage("#identity-ops", "@alice", "hi", ""); err != nil {
+		t.Fatalf("PostUserMessage: %v", err)
+	}
+	first := b.next(t)
+	clock.Advance(3 * time.Second)
+	b.next(t) // the retry, acked
+	waitFor(t, s, "the ack", func() bool { return s.Stats().EnvelopesAcked == 1 })
+	b.sm.Ack(*first.Request) // a straggler for the first delivery changes nothing
+	// A second event acked after the straggler, on the same socket, marks
+	// the point where the straggler has been read.
+	if _, err := s.PostUserMessage("#identity-ops", "@alice", "bye", ""); err != nil {
+		t.Fatalf("PostUserMessage: %v", err)
+	}
+	b.sm.Ack(*b.next(t).Request)
+	waitFor(t, s, "the second ack", func() bool { return s.Stats().EnvelopesAcked == 2 })
+	clock.Advance(time.Hour)
+	st := s.Stats()
+	if st.EnvelopesPending != 0 || st.EnvelopesSent != 3 || st.EnvelopesAcked != 2 {
+		t.Errorf("stats = %+v, want 3 sent, 2 acked, none pending", st)
+	}
+}
