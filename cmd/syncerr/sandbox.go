@@ -29,7 +29,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	noBot := fs.Bool("no-bot", false, "run the emulator alone, for a bot started separately against the printed variables")
 	addr := fs.String("addr", defaultSandboxAddr, "listen address (port 0 picks a free port)")
 	rateLimits := fs.String("rate-limits", "off", "Web API rate limiting: off, realistic or strict")
-	verbose := fs.Bool("v", false, "log the emulator's diagnostics at debug level (message text included)")
+	verbose := fs.Bool("v", false, "log the emulator's diagnostics at debug level (socket connects, closes and stray acks)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: syncerr sandbox --no-bot [--addr HOST:PORT] [--rate-limits off|realistic|strict] [-v]\n\n")
 		fs.PrintDefaults()
