@@ -57,10 +57,12 @@ func Error(e catalog.Entry, ids recognize.Identifiers, opts Options) Message {
 	if b := identifiers(ids); b != nil {
 		blocks = append(blocks, b)
 	}
-	if b := docs(e.Links); b != nil {
+	// The team's own runbook and owner come before Microsoft's docs: in
+	// that organisation they are the more direct next step.
+	if b := team(e); b != nil {
 		blocks = append(blocks, b)
 	}
-	if b := team(e); b != nil {
+	if b := docs(e.Links); b != nil {
 		blocks = append(blocks, b)
 	}
 	if opts.Shareable {
