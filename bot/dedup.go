@@ -52,13 +52,6 @@ func (s *seen) has(key string) bool {
 	return ok && s.now().Before(exp)
 }
 
-// forget drops key, so a delivery that could not be handled may be again.
-func (s *seen) forget(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.expiry, key)
-}
-
 func (s *seen) len() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
