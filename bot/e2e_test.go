@@ -33,7 +33,7 @@ const (
 )
 
 type harness struct {
-	t    *testing.T
+	t    testing.TB
 	emu  *slackemu.Server
 	bot  *bot.Bot
 	reg  *prometheus.Registry
@@ -42,7 +42,7 @@ type harness struct {
 }
 
 // start runs an emulator and the bot against it; mod adjusts the options.
-func start(t *testing.T, emuOpts slackemu.Options, mod func(*bot.Options)) *harness {
+func start(t testing.TB, emuOpts slackemu.Options, mod func(*bot.Options)) *harness {
 	t.Helper()
 	emu, err := slackemu.New(emuOpts)
 	if err != nil {
@@ -149,7 +149,7 @@ func (h *harness) barrier(channel string) {
 
 // expected renders the card the bot should send for text, with the same
 // public functions the bot uses, so these tests do not depend on card bodies.
-func expected(t *testing.T, text string, shareable bool) card.Message {
+func expected(t testing.TB, text string, shareable bool) card.Message {
 	t.Helper()
 	res := recognize.New(catalog.Default()).Recognize(text)
 	if len(res.Matches) == 0 {

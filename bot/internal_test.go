@@ -363,3 +363,15 @@ func FuzzLookup(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkLookup is the CPU cost of answering one slash command or
+// mention: recognition plus rendering the card.
+func BenchmarkLookup(b *testing.B) {
+	bt, err := New(Options{AppToken: "xapp-1", BotToken: "xoxb-1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		bt.lookup(testPaste, commandName, true)
+	}
+}

@@ -194,14 +194,16 @@ func (b *Bot) routeSlash(ctx context.Context, ev socketmode.Event, received time
 		return
 	}
 	a := &slashAck{b: b, ctx: ctx, envelopeID: req.EnvelopeID, received: received}
+	// If no worker answers in time, ack empty; the worker then answers
+	// through response_url. The timer is armed before the job can run, so
+	// the worker's ack always finds it to stop.
+	a.mu.Lock()
+	a.timer = time.AfterFunc(slashAckBudget, func() { a.send(nil) })
+	a.mu.Unlock()
 	if !b.enqueue(job{kind: "slash", run: func(ctx context.Context) { b.handleSlash(ctx, log, cmd, a) }}) {
 		a.send(ephemeral(card.Message{Text: "syncerr is busy right now; please try again in a minute."}))
 		log.Warn().Msg("queue full: slash command answered busy")
-		return
 	}
-	// If no worker answered in time, ack empty; the worker then answers
-	// through response_url.
-	time.AfterFunc(slashAckBudget, func() { a.send(nil) })
 }
 
 // slashAck is the one ack of a slash command, raced for by the worker
@@ -213,6 +215,7 @@ type slashAck struct {
 	received   time.Time
 	mu         sync.Mutex
 	done       bool
+	timer      *time.Timer
 }
 
 // send acks with payload unless the envelope was acked already; it reports
@@ -224,6 +227,9 @@ func (a *slashAck) send(payload any) bool {
 		return false
 	}
 	a.done = true
+	if a.timer != nil {
+		a.timer.Stop()
+	}
 	if !a.b.ack(a.ctx, a.envelopeID, payload, a.received) && payload != nil {
 		// Too big for an ack (≥ 20 KB) or the socket is gone: ack empty
 		// and let the caller use response_url.
