@@ -375,3 +375,29 @@ func BenchmarkLookup(b *testing.B) {
 		bt.lookup(testPaste, commandName, true)
 	}
 }
+
+// TestSlashAckBudget: an answer ready in time rides in the ack; one that
+// is late finds the ack already sent (empty) and must use response_url.
+func TestSlashAckBudget(t *testing.T) {
+	b, _, _ := unitBot(t, nil)
+	payload := ephemeral(b.lookup("TimeOut", commandName, true).msg)
+	synctest.Test(t, func(t *testing.T) {
+		arm := func() *slashAck {
+			a := &slashAck{b: b, ctx: context.Background(), envelopeID: "E1", received: time.Now()}
+			a.mu.Lock() // as routeSlash arms it
+			a.timer = time.AfterFunc(slashAckBudget, func() { a.send(nil) })
+			a.mu.Unlock()
+			return a
+		}
+		fast := arm()
+		if !fast.send(payload) {
+			t.Error("an answer ready in time did not go in the ack")
+		}
+		late := arm()
+		time.Sleep(slashAckBudget + time.Millisecond) // virtual time inside the bubble
+		synctest.Wait()
+		if late.send(payload) {
+			t.Error("a late answer claimed the ack the budget timer had sent")
+		}
+	})
+}
