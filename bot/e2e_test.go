@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -584,4 +585,41 @@ func counter(t *testing.T, reg *prometheus.Registry, name, label string) float64
 		}
 	}
 	return sum
+}
+
+func TestSlackErrorCountedAndNothingPosted(t *testing.T) {
+	var logs strings.Builder
+	h := start(t, slackemu.Options{}, func(o *bot.Options) {
+		o.Workers = 1
+		o.Logger = zerolog.New(&syncWriter{w: &logs}).Level(zerolog.WarnLevel)
+	})
+	if err := h.emu.Fault(slackemu.Fault{Kind: slackemu.FaultFailMethod, Method: "chat.postMessage", Count: 1, Error: "not_in_channel"}); err != nil {
+		t.Fatal(err)
+	}
+	ts := h.post(ops, "@alice", paste, "")
+	h.barrier(ops)
+	if n := len(h.botMessages(ops, ts)); n != 0 {
+		t.Errorf("%d answers despite not_in_channel", n)
+	}
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if got := counter(t, h.reg, "syncerr_slack_api_errors_total", "not_in_channel"); got != 1 {
+		t.Errorf("not_in_channel counted %v times, want 1", got)
+	}
+	if !strings.Contains(logs.String(), "/invite @syncerr") {
+		t.Errorf("warning does not say what to do:\n%s", logs.String())
+	}
+}
+
+// syncWriter serialises writes from the bot's goroutines.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
