@@ -103,8 +103,10 @@ func errorCode(err error) string {
 		return fmt.Sprintf("http_%d", sc.Code)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "canceled"
-	case strings.Contains(err.Error(), "used_url"), strings.Contains(err.Error(), "expired_url"):
-		return strings.TrimSpace(err.Error())
+	case strings.Contains(err.Error(), "used_url"):
+		return "used_url" // a response_url answered in plain text
+	case strings.Contains(err.Error(), "expired_url"):
+		return "expired_url"
 	default:
 		return "transport"
 	}
