@@ -1,11 +1,14 @@
 package slackemu
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
+	"time"
 )
 
 // routes wires the Web API, Socket Mode, response_url and control endpoints.
@@ -108,8 +111,32 @@ func (s *Server) controlPostMessage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"ts": ts})
 }
 
+// maxControlWait bounds a long poll on GET /emu/messages.
+const maxControlWait = time.Minute
+
+// controlMessages lists a channel or thread. With min=N and wait=DURATION
+// it is a long poll: it answers once the listing holds at least N messages,
+// or after wait (at most a minute) with what there is, so clients over
+// HTTP can wait for the bot's answer as Wait does in process, without
+// polling.
 func (s *Server) controlMessages(w http.ResponseWriter, r *http.Request) {
-	msgs, err := s.Messages(r.URL.Query().Get("channel"), r.URL.Query().Get("thread_ts"))
+	q := r.URL.Query()
+	channel, thread := q.Get("channel"), q.Get("thread_ts")
+	if q.Has("min") || q.Has("wait") {
+		n, err1 := strconv.Atoi(q.Get("min"))
+		d, err2 := time.ParseDuration(q.Get("wait"))
+		if err1 != nil || err2 != nil || n < 0 || d < 0 {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "min wants a count and wait a duration such as 5s"})
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), min(d, maxControlWait))
+		defer cancel()
+		_ = s.Wait(ctx, func() bool {
+			ms, err := s.Messages(channel, thread)
+			return err != nil || len(ms) >= n // an unknown channel answers at once
+		})
+	}
+	msgs, err := s.Messages(channel, thread)
 	if err != nil {
 		writeControlError(w, err)
 		return

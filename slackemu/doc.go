@@ -80,6 +80,11 @@
 // messages or buttons answer 404 with a reason, and a command or interaction
 // with no bot connected answers 409 (Slack's dispatch_failed).
 //
+// GET /emu/messages also long-polls, the HTTP form of Wait: with
+// &min=2&wait=10s it answers as soon as the listing holds two messages (a
+// question and the bot's reply in its thread), or after ten seconds with
+// what there is.
+//
 // The facts the emulator is built to are collected, with their sources, in
 // the syncerr repository's docs/slack-protocol.md.
 package slackemu

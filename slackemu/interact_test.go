@@ -402,3 +402,45 @@ func TestDelayFault(t *testing.T) {
 		t.Errorf("auth.test after clearing the delay: %v", err)
 	}
 }
+
+// TestControlMessagesLongPoll waits over HTTP, as Wait does in process:
+// GET /emu/messages with min and wait answers once the thread holds min
+// messages, after wait with what there is, and refuses bad parameters.
+func TestControlMessagesLongPoll(t *testing.T) {
+	s := newServer(t, slackemu.Options{})
+	ts, err := s.PostUserMessage("#identity-ops", "@alice", "question", "")
+	if err != nil {
+		t.Fatalf("PostUserMessage: %v", err)
+	}
+	type listing struct{ Messages []slackemu.Message }
+	got := make(chan listing, 1)
+	go func() {
+		var l listing
+		resp, err := http.Get(s.URL() + "/emu/messages?channel=%23identity-ops&thread_ts=" + ts + "&min=2&wait=10s")
+		if err == nil {
+			_ = json.NewDecoder(resp.Body).Decode(&l)
+			resp.Body.Close()
+		}
+		got <- l
+	}()
+	if _, err := s.PostUserMessage("#identity-ops", "@bob", "answer", ts); err != nil {
+		t.Fatalf("PostUserMessage: %v", err)
+	}
+	select {
+	case l := <-got:
+		if len(l.Messages) != 2 || l.Messages[1].Text != "answer" {
+			t.Errorf("long poll = %+v, want the question and its answer", l.Messages)
+		}
+	case <-ctxFor(t).Done():
+		t.Fatal("long poll did not answer")
+	}
+
+	var short listing
+	if code := getControl(t, s, "/emu/messages?channel=%23identity-ops&thread_ts="+ts+"&min=5&wait=1ms", &short); code != 200 || len(short.Messages) != 2 {
+		t.Errorf("expired long poll = %d with %d messages, want 200 with the 2 there are", code, len(short.Messages))
+	}
+	var bad map[string]string
+	if code := getControl(t, s, "/emu/messages?channel=%23identity-ops&min=two&wait=1s", &bad); code != 400 || bad["error"] == "" {
+		t.Errorf("bad min = %d %v, want 400 with a reason", code, bad)
+	}
+}

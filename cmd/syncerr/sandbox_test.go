@@ -4,8 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log"
+	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -127,7 +131,6 @@ func TestSandboxUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"without --no-bot", []string{"sandbox"}, "not wired yet"},
 		{"bad rate limits", []string{"sandbox", "--no-bot", "--rate-limits", "sometimes"}, "off, realistic or strict"},
 		{"stray argument", []string{"sandbox", "--no-bot", "extra"}, "unexpected argument"},
 	}
@@ -143,4 +146,120 @@ func TestSandboxUsage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSandboxWithBot runs `syncerr sandbox` as a person would: it waits for
+// the hints on stderr (printed once the bot is connected), pastes an error
+// into #identity-ops through the control API over HTTP, long-polls the
+// thread for the bot's answer, then cancels: run returns nil.
+func TestSandboxWithBot(t *testing.T) {
+	for _, name := range []string{"SYNCERR_AUTOREPLY_CHANNELS", "SYNCERR_CATALOG_FILES", "SYNCERR_HTTP_ADDR", "SYNCERR_LOG_LEVEL"} {
+		t.Setenv(name, "") // restored after the test
+		os.Unsetenv(name)  // the sandbox's own defaults apply
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	stderrR, stderrW := io.Pipe()
+	var stdout syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		err := run(runCtx, []string{"sandbox", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &stdout, stderrW)
+		_ = stderrW.Close()
+		done <- err
+	}()
+
+	// Read stderr to its end (logs keep coming); report the emulator's URL
+	// and when the hints have been printed.
+	var stderr syncBuffer
+	urlc, ready := make(chan string, 1), make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderrR)
+		sawURL, sawReady := false, false
+		for sc.Scan() {
+			line := sc.Text()
+			_, _ = stderr.Write([]byte(line + "\n"))
+			if rest, ok := strings.CutPrefix(line, "slackemu listening on "); ok && !sawURL {
+				sawURL = true
+				urlc <- strings.TrimSuffix(strings.Fields(rest)[0], ";")
+			}
+			if strings.HasPrefix(line, "Press Ctrl-C") && !sawReady {
+				sawReady = true
+				close(ready)
+			}
+		}
+	}()
+	var base string
+	select {
+	case base = <-urlc:
+	case <-ctx.Done():
+		t.Fatalf("no URL on stderr:\n%s", stderr.String())
+	}
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		t.Fatalf("the bot never connected:\n%s", stderr.String())
+	}
+	for _, want := range []string{base + "/emu/messages -d", "/emu/commands", "thread_ts=TS&min=2&wait=10s", "/emu/actions"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("hints lack %q:\n%s", want, stderr.String())
+		}
+	}
+
+	var posted struct{ TS string }
+	body := `{"channel":"#identity-ops","user":"@alice","text":` + strconv.Quote(sandboxPaste) + `}`
+	if code := httpJSON(ctx, t, http.MethodPost, base+"/emu/messages", body, &posted); code != 200 || posted.TS == "" {
+		t.Fatalf("POST /emu/messages = %d %+v", code, posted)
+	}
+	var thread struct {
+		Messages []struct {
+			BotID    string `json:"bot_id"`
+			Text     string `json:"text"`
+			ThreadTS string `json:"thread_ts"`
+		}
+	}
+	poll := base + "/emu/messages?channel=%23identity-ops&thread_ts=" + posted.TS + "&min=2&wait=15s"
+	if code := httpJSON(ctx, t, http.MethodGet, poll, "", &thread); code != 200 || len(thread.Messages) != 2 {
+		t.Fatalf("GET thread = %d with %d messages, want the paste and the answer\n%s", code, len(thread.Messages), stderr.String())
+	}
+	if reply := thread.Messages[1]; reply.BotID == "" || reply.ThreadTS != posted.TS || !strings.Contains(reply.Text, "HybridIdentityServiceNoActiveAgents") {
+		t.Errorf("reply = %+v, want the bot's card in the paste's thread", reply)
+	}
+
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run = %v, want nil after cancel", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("run did not return after cancel")
+	}
+	if stdout.String() != "" {
+		t.Errorf("stdout = %q, want nothing: with the bot inside there are no variables to export", stdout.String())
+	}
+	for _, secret := range []string{"xoxb-", "xapp-"} {
+		if strings.Contains(stderr.String(), secret) {
+			t.Errorf("stderr shows a token (%s…)", secret)
+		}
+	}
+}
+
+// httpJSON sends a control API request and decodes the JSON answer.
+func httpJSON(ctx context.Context, t *testing.T, method, url, body string, out any) int {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatalf("%s %s: decode: %v", method, url, err)
+	}
+	return resp.StatusCode
 }

@@ -54,40 +54,36 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("serve: %w", err) // names each variable, never a token
 	}
+	if err := serveBot(ctx, cfg, stderr); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// serveBot runs the bot that cfg describes until ctx ends: logs, catalog,
+// the ops HTTP listener and bot.Run. serve and sandbox both come here, so
+// the sandbox's bot is configured exactly as a deployed one.
+func serveBot(ctx context.Context, cfg config.Config, stderr io.Writer) error {
 	log, err := newLogger(cfg.LogLevel, cfg.LogFormat, stderr)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return err
 	}
 	cat, err := catalog.Load(cfg.CatalogFiles...)
 	if err != nil {
-		return fmt.Errorf("serve: SYNCERR_CATALOG_FILES: %w", err)
+		return fmt.Errorf("SYNCERR_CATALOG_FILES: %w", err)
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	b, err := bot.New(bot.Options{
-		AppToken:          cfg.AppToken,
-		BotToken:          cfg.BotToken,
-		APIURL:            cfg.APIURL,
-		AutoReplyChannels: cfg.AutoReplyChannels,
-		AllowedBotIDs:     cfg.AllowedBotIDs,
-		Catalog:           cat,
-		Workers:           cfg.Workers,
-		QueueSize:         cfg.QueueSize,
-		ShutdownGrace:     cfg.ShutdownGrace,
-		DedupTTL:          cfg.DedupTTL,
-		SlashAckAnswer:    cfg.SlashAckAnswer,
-		Logger:            log,
-		Registry:          reg,
-	})
+	b, err := bot.New(botOptions(cfg, cat, log, reg))
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return err
 	}
 
 	if cfg.HTTPAddr != "" {
 		// Listen before connecting to Slack, so a busy port fails at once.
 		ln, err := net.Listen("tcp", cfg.HTTPAddr)
 		if err != nil {
-			return fmt.Errorf("serve: SYNCERR_HTTP_ADDR: %w", err)
+			return fmt.Errorf("SYNCERR_HTTP_ADDR: %w", err)
 		}
 		srv := &http.Server{Handler: b.Handler(), ReadHeaderTimeout: 5 * time.Second}
 		go func() {
@@ -105,10 +101,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log.Info().Str("version", version).Int("catalog_codes", len(cat.Codes())).
 		Int("autoreply_channels", len(cfg.AutoReplyChannels)).Msg("starting")
 	if err := b.Run(ctx); err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return err
 	}
 	log.Info().Msg("bye")
 	return nil
+}
+
+// botOptions maps the environment's config onto the bot's options.
+func botOptions(cfg config.Config, cat *catalog.Catalog, log zerolog.Logger, reg *prometheus.Registry) bot.Options {
+	return bot.Options{
+		AppToken:          cfg.AppToken,
+		BotToken:          cfg.BotToken,
+		APIURL:            cfg.APIURL,
+		AutoReplyChannels: cfg.AutoReplyChannels,
+		AllowedBotIDs:     cfg.AllowedBotIDs,
+		Catalog:           cat,
+		Workers:           cfg.Workers,
+		QueueSize:         cfg.QueueSize,
+		ShutdownGrace:     cfg.ShutdownGrace,
+		DedupTTL:          cfg.DedupTTL,
+		SlashAckAnswer:    cfg.SlashAckAnswer,
+		Logger:            log,
+		Registry:          reg,
+	}
 }
 
 // newLogger builds the process's one logger: JSON lines for collectors,
