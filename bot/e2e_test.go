@@ -45,6 +45,16 @@ type harness struct {
 // start runs an emulator and the bot against it; mod adjusts the options.
 func start(t testing.TB, emuOpts slackemu.Options, mod func(*bot.Options)) *harness {
 	t.Helper()
+	return startWith(t, emuOpts, func(_ *slackemu.Server, o *bot.Options) {
+		if mod != nil {
+			mod(o)
+		}
+	})
+}
+
+// startWith is start for options that depend on the emulator (its IDs).
+func startWith(t testing.TB, emuOpts slackemu.Options, mod func(*slackemu.Server, *bot.Options)) *harness {
+	t.Helper()
 	emu, err := slackemu.New(emuOpts)
 	if err != nil {
 		t.Fatal(err)
@@ -65,9 +75,7 @@ func start(t testing.TB, emuOpts slackemu.Options, mod func(*bot.Options)) *harn
 		Logger:            zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.InfoLevel),
 		Registry:          reg,
 	}
-	if mod != nil {
-		mod(&opts)
-	}
+	mod(emu, &opts)
 	b, err := bot.New(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -392,6 +400,58 @@ func TestSilence(t *testing.T) {
 	if n := len(h.botMessages(chan2, "")); n != 0 {
 		t.Errorf("bot answered its own join (%d messages)", n)
 	}
+}
+
+// TestIntegrationPastes: an alerting integration (a legacy webhook, whose
+// posts arrive as bot_message with its own bot_id) pastes an error. The
+// bot ignores it by default and answers it in its thread once its bot ID
+// is in AllowedBotIDs.
+func TestIntegrationPastes(t *testing.T) {
+	tests := []struct {
+		name      string
+		allow     bool
+		wantReply int
+	}{
+		{"ignored by default", false, 0},
+		{"answered when allow-listed", true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := startWith(t, slackemu.Options{}, func(emu *slackemu.Server, o *bot.Options) {
+				o.Workers = 1 // the barrier's answer then comes after the paste's
+				if tt.allow {
+					o.AllowedBotIDs = []string{emu.Identity().IntegrationBotID}
+				}
+			})
+			ts, err := h.emu.PostIntegrationMessage(ops, "alertmanager", paste)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.barrier(ops)
+			replies := h.appMessages(ops, ts)
+			if len(replies) != tt.wantReply {
+				t.Fatalf("bot replied %d times to the integration's paste, want %d", len(replies), tt.wantReply)
+			}
+			if tt.wantReply == 0 {
+				return
+			}
+			if want := expected(t, paste, false); replies[0].Text != want.Text || replies[0].ThreadTS != ts {
+				t.Errorf("reply = %q in thread %q, want %q in %q", replies[0].Text, replies[0].ThreadTS, want.Text, ts)
+			}
+		})
+	}
+}
+
+// appMessages lists the messages the bot under test posted in channel
+// (thread "" = all), leaving out other bots' and integrations'.
+func (h *harness) appMessages(channel, thread string) []slackemu.Message {
+	var out []slackemu.Message
+	for _, m := range h.messages(channel, thread) {
+		if m.BotID == h.emu.Identity().BotID {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func TestEditIntoPasteAnsweredOnce(t *testing.T) {

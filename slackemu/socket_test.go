@@ -324,8 +324,8 @@ func TestIntegrationMessageIsBotMessage(t *testing.T) {
 	if diff := cmp.Diff(fields{"bot_message", "", "deploybot", "deploy &lt;done&gt;", ts}, got); diff != "" {
 		t.Errorf("bot_message (-want +got):\n%s", diff)
 	}
-	if msg.BotID == "" || msg.BotID == s.Identity().BotID {
-		t.Errorf("bot_id = %q, want the integration's, not the app's", msg.BotID)
+	if id := s.Identity(); msg.BotID != id.IntegrationBotID || msg.BotID == "" || msg.BotID == id.BotID {
+		t.Errorf("bot_id = %q, want the integration's (Identity().IntegrationBotID %q), not the app's", msg.BotID, id.IntegrationBotID)
 	}
 }
 

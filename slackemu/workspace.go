@@ -214,11 +214,15 @@ type Identity struct {
 	AppID     string `json:"app_id"`
 	BotID     string `json:"bot_id"`
 	BotUserID string `json:"bot_user_id"`
+	// IntegrationBotID is the bot_id of messages posted by
+	// PostIntegrationMessage (a legacy integration, not the app), for
+	// allow-listing it in the bot under test.
+	IntegrationBotID string `json:"integration_bot_id"`
 }
 
 // Identity returns the IDs of the team, the app and its bot.
 func (s *Server) Identity() Identity {
-	return Identity{TeamID: teamID, AppID: appID, BotID: botID, BotUserID: botUserID}
+	return Identity{TeamID: teamID, AppID: appID, BotID: botID, BotUserID: botUserID, IntegrationBotID: hookBotID}
 }
 
 // AddUser adds a human user (name without "@") and returns its ID.
