@@ -296,19 +296,26 @@ func TestShareButton(t *testing.T) {
 		}
 		return shared == 1 && ephemeral == 0
 	})
+	// The shared card is the ephemeral one, identifiers of the paste
+	// included (the Share button carried them), without the button.
+	want := expected(t, paste, false)
 	for _, m := range h.botMessages(ops, "") {
 		if hasAction(m, card.ActionShare) {
 			t.Errorf("shared card still has the Share button: %s", m.Blocks)
+		}
+		if m.Text != want.Text || !strings.Contains(string(m.Blocks), "`AD2AADProvisioning.") {
+			t.Errorf("shared card = %q %s\nwant %q with the paste's job ID", m.Text, m.Blocks, want.Text)
 		}
 	}
 }
 
 func TestAmbiguousAndPick(t *testing.T) {
 	h := start(t, slackemu.Options{}, nil)
-	const text = "We’re unable to find an active agent for the domain you’re trying to sync. Please check to see if the agent"
+	const jobID = "AD2AADProvisioning.7c98d604855d9abe28026f53c4ac3e60.b777e2ef-34c6-4a51-a965-73994e6c2945"
+	const text = "We’re unable to find an active agent for the domain you’re trying to sync. Please check to see if the agent. Job ID: " + jobID
 	res := recognize.New(catalog.Default()).Recognize(text)
-	if !res.Ambiguous {
-		t.Fatalf("test text is not ambiguous any more: %+v", res.Matches)
+	if !res.Ambiguous || res.Identifiers.JobID != jobID {
+		t.Fatalf("test text is not ambiguous with a job ID any more: %+v %+v", res.Matches, res.Identifiers)
 	}
 	if _, _, err := h.emu.RunCommand(ops, "@alice", "/syncerr", text); err != nil {
 		t.Fatal(err)
@@ -334,21 +341,49 @@ func TestAmbiguousAndPick(t *testing.T) {
 	if !hasAction(eph, card.ActionPick) {
 		t.Skip("bot/card renders no pick buttons yet (card bodies not merged)")
 	}
+	// Click the second choice with the value its button carries.
 	pick := res.Matches[1].Code
-	if err := h.emu.Click(ops, eph.TS, "@alice", card.ActionPick, pick); err != nil {
+	value := pickValue(t, eph, pick)
+	if err := h.emu.Click(ops, eph.TS, "@alice", card.ActionPick, value); err != nil {
 		t.Fatal(err)
 	}
+	// The picked card keeps the paste's job ID: the pick button carried it.
 	e, _ := catalog.Default().Lookup(pick)
-	want := card.Error(e, recognize.Identifiers{}, card.Options{Shareable: true})
+	want := card.Error(e, res.Identifiers, card.Options{Shareable: true})
+	var picked slackemu.Message
 	h.wait("the pick replaces the answer", func() bool {
-		ms := h.messages(ops, "")
-		for _, m := range ms {
-			if m.TS == eph.TS {
-				return m.Text == want.Text
+		for _, m := range h.messages(ops, "") {
+			if m.TS == eph.TS && m.Text == want.Text {
+				picked = m
+				return true
 			}
 		}
 		return false
 	})
+	if !strings.Contains(string(picked.Blocks), "`"+jobID+"`") {
+		t.Errorf("picked card lacks the job ID:\n%s", picked.Blocks)
+	}
+}
+
+// pickValue finds the value of the pick button for code on m.
+func pickValue(t *testing.T, m slackemu.Message, code string) string {
+	t.Helper()
+	var blocks []struct {
+		Accessory struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"accessory"`
+	}
+	if err := json.Unmarshal(m.Blocks, &blocks); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range blocks {
+		if c, _ := card.ParseButtonValue(b.Accessory.Value); b.Accessory.ActionID == card.ActionPick && c == code {
+			return b.Accessory.Value
+		}
+	}
+	t.Fatalf("no pick button for %s in %s", code, m.Blocks)
+	return ""
 }
 
 func TestAutoReplyInThread(t *testing.T) {

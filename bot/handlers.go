@@ -216,13 +216,18 @@ func (b *Bot) isSelf(user, botID string, profile *slack.BotProfile) bool {
 }
 
 // handleShare re-posts an ephemeral card for the whole channel and removes
-// the ephemeral one, both through the click's response_url.
+// the ephemeral one, both through the click's response_url. The card is
+// drawn again from the button's value, which carries the code and the
+// paste's identifiers: a click on an ephemeral message brings no copy of
+// it, and syncerr stores none.
 func (b *Bot) handleShare(ctx context.Context, log zerolog.Logger, cb slack.InteractionCallback, act *slack.BlockAction) {
-	msg, ok := b.shareable(cb, act.Value)
+	code, ids := card.ParseButtonValue(act.Value)
+	e, ok := b.cat.Lookup(code)
 	if !ok {
 		log.Warn().Msg("share of an unknown code ignored")
 		return
 	}
+	msg := card.Error(e, ids, card.Options{})
 	channel := cb.Channel.ID
 	if err := b.respond(ctx, log, channel, msg,
 		slack.MsgOptionResponseURL(cb.ResponseURL, slack.ResponseTypeInChannel)); err != nil {
@@ -232,49 +237,17 @@ func (b *Bot) handleShare(ctx context.Context, log zerolog.Logger, cb slack.Inte
 	_ = b.respond(ctx, log, channel, card.Message{Text: msg.Text}, slack.MsgOptionDeleteOriginal(cb.ResponseURL))
 }
 
-// shareable is the card to post for everyone: the clicked message's own
-// blocks without the Share button (they carry the identifiers of the
-// paste, which syncerr does not store), or the code's card re-rendered.
-func (b *Bot) shareable(cb slack.InteractionCallback, code string) (card.Message, bool) {
-	e, ok := b.cat.Lookup(code)
-	if !ok {
-		return card.Message{}, false
-	}
-	fresh := card.Error(e, recognize.Identifiers{}, card.Options{})
-	var blocks []slack.Block
-	for _, blk := range cb.Message.Blocks.BlockSet {
-		if ab, ok := blk.(*slack.ActionBlock); ok && ab.Elements != nil {
-			var keep []slack.BlockElement
-			for _, el := range ab.Elements.ElementSet {
-				if btn, ok := el.(*slack.ButtonBlockElement); ok && btn.ActionID == card.ActionShare {
-					continue
-				}
-				keep = append(keep, el)
-			}
-			if len(keep) == 0 {
-				continue
-			}
-			cp := *ab
-			cp.Elements = &slack.BlockElements{ElementSet: keep}
-			blk = &cp
-		}
-		blocks = append(blocks, blk)
-	}
-	if len(blocks) == 0 {
-		return fresh, true
-	}
-	return card.Message{Text: fresh.Text, Blocks: blocks}, true
-}
-
-// handlePick replaces an ambiguous answer with the chosen code's card.
+// handlePick replaces an ambiguous answer with the chosen code's card,
+// with the identifiers of the paste the pick button carries.
 func (b *Bot) handlePick(ctx context.Context, log zerolog.Logger, cb slack.InteractionCallback, act *slack.BlockAction) {
-	e, ok := b.cat.Lookup(act.Value)
+	code, ids := card.ParseButtonValue(act.Value)
+	e, ok := b.cat.Lookup(code)
 	if !ok {
 		log.Warn().Msg("pick of an unknown code ignored")
 		return
 	}
 	b.m.matches.WithLabelValues(e.Code, "picked").Inc()
-	msg := card.Error(e, recognize.Identifiers{}, card.Options{Shareable: cb.Container.IsEphemeral})
+	msg := card.Error(e, ids, card.Options{Shareable: cb.Container.IsEphemeral})
 	if err := b.respond(ctx, log, cb.Channel.ID, msg, slack.MsgOptionReplaceOriginal(cb.ResponseURL)); err == nil {
 		b.m.replies.WithLabelValues("pick").Inc()
 	}

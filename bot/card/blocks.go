@@ -261,8 +261,8 @@ func actions(buttons ...*slack.ButtonBlockElement) *slack.ActionBlock {
 	return slack.NewActionBlock("syncerr_actions", elems...)
 }
 
-func shareButton(code string) *slack.ButtonBlockElement {
-	return button(ActionShare, code, "Share in channel").WithStyle(slack.StylePrimary)
+func shareButton(code string, ids recognize.Identifiers) *slack.ButtonBlockElement {
+	return button(ActionShare, ButtonValue(code, ids), "Share in channel").WithStyle(slack.StylePrimary)
 }
 
 func button(actionID, value, text string) *slack.ButtonBlockElement {
@@ -271,11 +271,13 @@ func button(actionID, value, text string) *slack.ButtonBlockElement {
 }
 
 // choices is one section per entry, its code and title, with a button
-// that picks it; beyond max the rest are counted in a context line.
-func choices(entries []catalog.Entry, max int) []slack.Block {
+// that picks it (carrying ids to the picked card); beyond max the rest are
+// counted in a context line.
+func choices(entries []catalog.Entry, limit int, ids recognize.Identifiers) []slack.Block {
 	var blocks []slack.Block
+	budget := valuesBudget / max(1, min(len(entries), limit))
 	for i, e := range entries {
-		if i == max {
+		if i == limit {
 			blocks = append(blocks, context(fmt.Sprintf("…and %d more.", len(entries)-i)))
 			break
 		}
@@ -287,7 +289,7 @@ func choices(entries []catalog.Entry, max int) []slack.Block {
 			line += "\n_" + clip(m, 300) + "_"
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil,
-			slack.NewAccessory(button(ActionPick, e.Code, "Show this one"))))
+			slack.NewAccessory(button(ActionPick, valueWithin(e.Code, ids, budget), "Show this one"))))
 	}
 	return blocks
 }

@@ -23,8 +23,8 @@ import (
 // Action IDs of the buttons cards carry. The bot routes block_actions on
 // them, so they are part of the contract between card and bot.
 const (
-	ActionShare = "syncerr_share" // re-post an ephemeral card in the channel; value: the code
-	ActionPick  = "syncerr_pick"  // choose one code of an ambiguous answer; value: the code
+	ActionShare = "syncerr_share" // re-post an ephemeral card in the channel; value: ButtonValue
+	ActionPick  = "syncerr_pick"  // choose one code of an ambiguous answer; value: ButtonValue
 )
 
 // Message is a rendered answer: the blocks and the top-level text Slack
@@ -66,7 +66,7 @@ func Error(e catalog.Entry, ids recognize.Identifiers, opts Options) Message {
 		blocks = append(blocks, b)
 	}
 	if opts.Shareable {
-		blocks = append(blocks, actions(shareButton(e.Code)))
+		blocks = append(blocks, actions(shareButton(e.Code, ids)))
 	}
 	return Message{Text: errorText(e, ids), Blocks: blocks}
 }
@@ -80,7 +80,7 @@ func Ambiguous(entries []catalog.Entry, ids recognize.Identifiers) Message {
 		lead = "*1 code fits — pick it to see the card*"
 	}
 	blocks := []slack.Block{section(lead)}
-	blocks = append(blocks, choices(entries, maxChoices)...)
+	blocks = append(blocks, choices(entries, maxChoices, ids)...)
 	if b := identifiers(ids); b != nil {
 		blocks = append(blocks, b)
 	}
@@ -99,7 +99,7 @@ func NoMatch(query string, closest []catalog.Entry) Message {
 	text := "No Cloud Sync error recognized."
 	if len(closest) > 0 {
 		blocks = append(blocks, section("*Closest codes*"))
-		blocks = append(blocks, choices(closest, maxClosest)...)
+		blocks = append(blocks, choices(closest, maxClosest, recognize.Identifiers{})...)
 		text = clip("No Cloud Sync error recognized. Closest: "+codeList(closest)+".", maxFallback)
 	}
 	blocks = append(blocks, context(

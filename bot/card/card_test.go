@@ -249,8 +249,9 @@ func TestCheckerCatchesBreakage(t *testing.T) {
 		"emoji units":      {Text: "x", Blocks: []slack.Block{section(strings.Repeat("🧨", 1501))}},
 		"not verbatim":     {Text: "x", Blocks: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "x", false, false), nil, nil)}},
 		"too many blocks":  {Text: "x", Blocks: slices.Repeat([]slack.Block{section("x")}, 51)},
-		"duplicate action": {Text: "x", Blocks: []slack.Block{actions(shareButton("A"), shareButton("B"))}},
+		"duplicate action": {Text: "x", Blocks: []slack.Block{actions(shareButton("A", recognize.Identifiers{}), shareButton("B", recognize.Identifiers{}))}},
 		"raw angle":        {Text: "x", Blocks: []slack.Block{section("<@U123>")}},
+		"long value":       {Text: "x", Blocks: []slack.Block{actions(slack.NewButtonBlockElement("a", strings.Repeat("v", 2001), slack.NewTextBlockObject(slack.PlainTextType, "b", false, false)))}},
 		"long button":      {Text: "x", Blocks: []slack.Block{actions(slack.NewButtonBlockElement("a", "v", slack.NewTextBlockObject(slack.PlainTextType, strings.Repeat("b", 76), false, false)))}},
 	}
 	for name, m := range cases {
@@ -268,7 +269,7 @@ func TestErrorCardContent(t *testing.T) {
 		"*What it means*", "*Likely cause*", "*How to fix*", "1. ", "*For a support ticket*",
 		"`" + pasteIDs.JobID + "`",
 		"<https://login.microsoftonline.com/error?code=50034|AADSTS50034>",
-		`"action_id":"syncerr_share"`, `"value":"TimeOut"`,
+		`"action_id":"syncerr_share"`, `"value":"{\"c\":\"TimeOut\",\"j\":\"` + pasteIDs.JobID,
 	} {
 		if !strings.Contains(js, want) {
 			t.Errorf("card lacks %q", want)
