@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
@@ -43,7 +44,7 @@ func (b *Bot) lookup(query, command string, shareable bool) answer {
 	}
 	res := b.engine.Recognize(q)
 	if len(res.Matches) == 0 {
-		closest := closestEntries(b.cat, q)
+		closest := b.cat.Closest(q, maxSuggestions)
 		if len(closest) == 0 && isSingleWord(q) {
 			b.m.matches.WithLabelValues("none", "unknown_word").Inc()
 			return answer{msg: card.Help(command), outcome: "help"}
@@ -251,6 +252,13 @@ func (b *Bot) handlePick(ctx context.Context, log zerolog.Logger, cb slack.Inter
 	if err := b.respond(ctx, log, cb.Channel.ID, msg, slack.MsgOptionReplaceOriginal(cb.ResponseURL)); err == nil {
 		b.m.replies.WithLabelValues("pick").Inc()
 	}
+}
+
+// maxSuggestions is how many near codes a no-match answer offers.
+const maxSuggestions = 3
+
+func isSingleWord(s string) bool {
+	return s != "" && strings.IndexFunc(s, unicode.IsSpace) < 0
 }
 
 func messageKey(channel, ts string) string { return "msg:" + channel + ":" + ts }

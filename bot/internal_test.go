@@ -15,7 +15,6 @@ import (
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
-	"github.com/syncerr/syncerr/catalog"
 	"github.com/syncerr/syncerr/slackemu"
 )
 
@@ -320,29 +319,6 @@ func TestTightReconnectLoopIsBroken(t *testing.T) {
 	}
 	if restarts != 1 {
 		t.Errorf("guard fired %d times on a burst, want 1", restarts)
-	}
-}
-
-func TestClosestEntries(t *testing.T) {
-	cat := catalog.Default()
-	tests := []struct {
-		query string
-		want  string // first suggestion, "" for none
-	}{
-		{"TimeOtu", "TimeOut"},
-		{"NoActiveAgent", "HybridIdentityServiceNoActiveAgents"},
-		{"the coffee machine", ""},
-		{"zz", ""},
-	}
-	for _, tt := range tests {
-		got := closestEntries(cat, tt.query)
-		first := ""
-		if len(got) > 0 {
-			first = got[0].Code
-		}
-		if first != tt.want {
-			t.Errorf("closestEntries(%q) first = %q, want %q", tt.query, first, tt.want)
-		}
 	}
 }
 

@@ -169,7 +169,11 @@ func runCatalogShow(args []string, stdout, stderr io.Writer) error {
 	e, ok := c.Lookup(code)
 	if !ok {
 		msg := fmt.Sprintf("catalog show: unknown code %q", code)
-		if near := closestCodes(c.Codes(), code); len(near) > 0 {
+		var near []string
+		for _, e := range c.Closest(code, 3) {
+			near = append(near, e.Code)
+		}
+		if len(near) > 0 {
 			msg += "; did you mean " + strings.Join(near, " or ") + "?"
 		}
 		return errors.New(msg)
@@ -238,56 +242,6 @@ func writeEntry(w io.Writer, e catalog.Entry) {
 
 func indent(s string) string {
 	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
-}
-
-// closestCodes suggests up to three codes near a mistyped one: codes that
-// contain it or that it contains (ignoring case), else the codes within a
-// small edit distance.
-func closestCodes(codes []string, typed string) []string {
-	t := strings.ToLower(typed)
-	var near []string
-	for _, c := range codes {
-		lc := strings.ToLower(c)
-		if len(t) >= 3 && (strings.Contains(lc, t) || strings.Contains(t, lc)) {
-			near = append(near, c)
-		}
-	}
-	if len(near) == 0 {
-		best := max(2, len(t)/4)
-		for _, c := range codes {
-			switch d := editDistance(strings.ToLower(c), t); {
-			case d < best:
-				near, best = []string{c}, d
-			case d == best:
-				near = append(near, c)
-			}
-		}
-	}
-	if len(near) > 3 {
-		near = near[:3]
-	}
-	return near
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func runCatalogValidate(args []string, stdout, stderr io.Writer) error {

@@ -168,26 +168,6 @@ func TestCatalogImportWarnsAboutEnrichment(t *testing.T) {
 	}
 }
 
-func TestClosestCodes(t *testing.T) {
-	codes := catalog.Default().Codes()
-	tests := []struct {
-		typed string
-		want  []string
-	}{
-		{"NoAgentsAssigned", []string{"HybridIdentityServiceNoAgentsAssigned"}},
-		{"timeot", []string{"TimeOut"}},
-		{"ExpiredCredential", []string{"AzureActiveDirectoryExpiredCredentials"}},
-		{"zzzzzzzzzzzzzzzz", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.typed, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, closestCodes(codes, tt.typed)); diff != "" {
-				t.Errorf("closestCodes(%q) (-want +got):\n%s", tt.typed, diff)
-			}
-		})
-	}
-}
-
 // updateCatalogGolden rewrites the catalog show golden files. Its own flag
 // name keeps it clear of other golden flags in this package.
 var updateCatalogGolden = flag.Bool("update-catalog", false, "rewrite testdata/catalog-show-*.golden")

@@ -1,0 +1,52 @@
+package catalog
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestClosest(t *testing.T) {
+	cat := Default()
+	tests := []struct {
+		query string
+		n     int
+		want  []string
+	}{
+		{"timeot", 3, []string{"TimeOut"}},
+		{"TimeOtu", 3, []string{"TimeOut"}},
+		{"`TimeOtu`.", 3, []string{"TimeOut"}},
+		{"NoAgentsAssigned", 3, []string{"HybridIdentityServiceNoAgentsAssigned"}},
+		{"NoActiveAgent", 3, []string{"HybridIdentityServiceNoActiveAgents"}},
+		{"ExpiredCredential", 3, []string{"AzureActiveDirectoryExpiredCredentials"}},
+		{"HybridIdentityService", 1, []string{cat.Closest("HybridIdentityService", 3)[0].Code}},
+		{"zzzzzzzzzzzzzzzz", 3, nil},
+		{"the coffee machine", 3, nil},
+		{"zz", 3, nil},
+		{"timeot", 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			var got []string
+			for _, e := range cat.Closest(tt.query, tt.n) {
+				got = append(got, e.Code)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Closest(%q, %d) = %q, want %q", tt.query, tt.n, got, tt.want)
+			}
+		})
+	}
+	if n := len(cat.Closest("HybridIdentityService", 3)); n != 3 {
+		t.Errorf("a prefix of many codes gives %d suggestions, want 3", n)
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{{"", "", 0}, {"abc", "", 3}, {"timeout", "timeot", 1}, {"kitten", "sitting", 3}} {
+		if got := editDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
