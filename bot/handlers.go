@@ -222,10 +222,8 @@ func (b *Bot) isSelf(user, botID string, profile *slack.BotProfile) bool {
 // paste's identifiers: a click on an ephemeral message brings no copy of
 // it, and syncerr stores none.
 func (b *Bot) handleShare(ctx context.Context, log zerolog.Logger, cb slack.InteractionCallback, act *slack.BlockAction) {
-	code, ids := card.ParseButtonValue(act.Value)
-	e, ok := b.cat.Lookup(code)
+	e, ids, ok := b.clicked(log, act)
 	if !ok {
-		log.Warn().Msg("share of an unknown code ignored")
 		return
 	}
 	msg := card.Error(e, ids, card.Options{})
@@ -241,10 +239,8 @@ func (b *Bot) handleShare(ctx context.Context, log zerolog.Logger, cb slack.Inte
 // handlePick replaces an ambiguous answer with the chosen code's card,
 // with the identifiers of the paste the pick button carries.
 func (b *Bot) handlePick(ctx context.Context, log zerolog.Logger, cb slack.InteractionCallback, act *slack.BlockAction) {
-	code, ids := card.ParseButtonValue(act.Value)
-	e, ok := b.cat.Lookup(code)
+	e, ids, ok := b.clicked(log, act)
 	if !ok {
-		log.Warn().Msg("pick of an unknown code ignored")
 		return
 	}
 	b.m.matches.WithLabelValues(e.Code, "picked").Inc()
@@ -252,6 +248,18 @@ func (b *Bot) handlePick(ctx context.Context, log zerolog.Logger, cb slack.Inter
 	if err := b.respond(ctx, log, cb.Channel.ID, msg, slack.MsgOptionReplaceOriginal(cb.ResponseURL)); err == nil {
 		b.m.replies.WithLabelValues("pick").Inc()
 	}
+}
+
+// clicked reads a Share or Pick button's value: the entry to draw and the
+// paste's identifiers. A code the catalog lacks (an overlay removed since
+// the card was sent, or a mangled value) is logged and ignored.
+func (b *Bot) clicked(log zerolog.Logger, act *slack.BlockAction) (catalog.Entry, recognize.Identifiers, bool) {
+	code, ids := card.ParseButtonValue(act.Value)
+	e, ok := b.cat.Lookup(code)
+	if !ok {
+		log.Warn().Msg("click on an unknown code ignored")
+	}
+	return e, ids, ok
 }
 
 // maxSuggestions is how many near codes a no-match answer offers.

@@ -108,15 +108,7 @@ func TestSandboxNoBot(t *testing.T) {
 	smStop()
 	<-smDone
 
-	stop()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run = %v, want nil after cancel", err)
-		}
-	case <-ctx.Done():
-		t.Fatal("run did not return after cancel")
-	}
+	stopRun(ctx, t, stop, done)
 	if extra, ok := <-lines; ok {
 		t.Errorf("stdout has more than the three variables: %q", extra)
 	}
@@ -227,6 +219,21 @@ func TestSandboxWithBot(t *testing.T) {
 		t.Errorf("reply = %+v, want the bot's card in the paste's thread", reply)
 	}
 
+	stopRun(ctx, t, stop, done)
+	if stdout.String() != "" {
+		t.Errorf("stdout = %q, want nothing: with the bot inside there are no variables to export", stdout.String())
+	}
+	for _, secret := range []string{"xoxb-", "xapp-"} {
+		if strings.Contains(stderr.String(), secret) {
+			t.Errorf("stderr shows a token (%s…)", secret)
+		}
+	}
+}
+
+// stopRun cancels run's context (what SIGINT does) and checks that run
+// returns nil, exit status 0, before ctx ends.
+func stopRun(ctx context.Context, t *testing.T, stop func(), done <-chan error) {
+	t.Helper()
 	stop()
 	select {
 	case err := <-done:
@@ -235,14 +242,6 @@ func TestSandboxWithBot(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("run did not return after cancel")
-	}
-	if stdout.String() != "" {
-		t.Errorf("stdout = %q, want nothing: with the bot inside there are no variables to export", stdout.String())
-	}
-	for _, secret := range []string{"xoxb-", "xapp-"} {
-		if strings.Contains(stderr.String(), secret) {
-			t.Errorf("stderr shows a token (%s…)", secret)
-		}
 	}
 }
 
