@@ -14,7 +14,7 @@ import (
 type Engine struct {
 	codes []string // catalog order; indexes below refer to it
 
-	features map[uint64]int32 // feature hash → index in feats
+	features hashIndex // feature hash → index in feats
 	feats    []feature
 	docs     []doc
 
@@ -28,7 +28,8 @@ type Engine struct {
 	errorCodes map[string][]int // numeric error code → codes
 	httpStatus map[string][]int // HTTP status number → codes
 
-	quick map[uint64]struct{} // lower-case word stems that may start a match; see mayMatch
+	quick         hashIndex // lower-case word stems that may start a match; see mayMatch
+	quickPrefixes hashIndex // starts of keys, longWord letters and more
 }
 
 type featureKind uint8
@@ -96,14 +97,13 @@ type codeKey struct {
 func New(c *catalog.Catalog) *Engine { return build(c.Entries()) }
 
 func build(entries []catalog.Entry) *Engine {
+	features := map[uint64]int32{}
 	e := &Engine{
-		features:   map[uint64]int32{},
 		keys:       map[string]int{},
 		prefixes:   map[string]bool{},
 		aadsts:     map[string][]int{},
 		errorCodes: map[string][]int{},
 		httpStatus: map[string][]int{},
-		quick:      map[uint64]struct{}{},
 	}
 	type pending struct {
 		h      uint64
@@ -199,10 +199,10 @@ func build(entries []catalog.Entry) *Engine {
 		if topical[p.h] {
 			w *= topicalWeight
 		}
-		id, ok := e.features[p.h]
+		id, ok := features[p.h]
 		if !ok {
 			id = int32(len(e.feats))
-			e.features[p.h] = id
+			features[p.h] = id
 			e.feats = append(e.feats, feature{label: p.label, kind: p.kind, codes: df})
 		}
 		e.feats[id].postings = append(e.feats[id].postings, posting{code: int32(p.code), doc: int32(p.doc), weight: float32(w)})
@@ -211,6 +211,7 @@ func build(entries []catalog.Entry) *Engine {
 	for i := range e.feats {
 		slices.SortFunc(e.feats[i].postings, func(a, b posting) int { return int(a.code - b.code) })
 	}
+	e.features = newHashIndex(features, func(id int32) int32 { return id })
 	e.buildQuick(texts, n)
 	return e
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Evidence weights, in score points. A score is turned into a confidence
@@ -61,31 +62,83 @@ type hit struct {
 	source source // where the best-weighted occurrence is
 }
 
-// Recognize names the catalog codes that text is about, best first.
-func (e *Engine) Recognize(text string) Result {
-	res := Result{Matches: []Match{}}
-	if !e.mayMatch(text) {
-		return res
+// Recognize names the catalog codes that text is about, best first. It
+// leaves Match.Signals empty: listing the evidence costs more than finding
+// it, and only Explain's callers read it.
+func (e *Engine) Recognize(text string) Result { return e.recognize(text, false) }
+
+// Explain is Recognize with the evidence for each match in Match.Signals,
+// strongest first (what `syncerr lookup --explain` prints).
+func (e *Engine) Explain(text string) Result { return e.recognize(text, true) }
+
+// scratch holds the working slices of one recognition. They are pooled:
+// a paste needs a few kilobytes of them, and allocating those on every
+// message would make the garbage collector the biggest cost of the path.
+type scratch struct {
+	toks     []token
+	codeToks []token
+	ts       []term
+	ids      []int32
+	seen     []string
+	covered  []float64
+	ev       []evidence
+	scores   []float64
+	order    []int
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// resize returns s with length n, zeroed, reusing its array when it can.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
 	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+func (e *Engine) recognize(text string, explain bool) Result {
+	if !e.mayMatch(text) {
+		return Result{Matches: []Match{}}
+	}
+	return e.analyze(text, explain)
+}
+
+// analyze is recognition without the quick path's shortcut.
+func (e *Engine) analyze(text string, explain bool) Result {
+	res := Result{Matches: []Match{}}
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+
 	norm := normalize(text)
 	lower := foldLower(norm)
 	res.Identifiers = extract(norm, lower)
 
-	toks := make([]token, 0, len(lower)/5+8)
+	toks := sc.toks[:0]
 	tokenize(norm, lower, func(t token) { toks = append(toks, t) })
-	ts := make([]term, 0, len(toks))
+	ts := sc.ts[:0]
 	terms(toks, func(t term) { ts = append(ts, t) })
+	sc.toks, sc.ts = toks, ts
 
-	ev := make([]evidence, len(e.codes))
-	foreign := e.codeEvidence(norm, toks, ev)
-	featureIDs, context := e.phraseEvidence(ts, ev)
+	if cap(sc.ev) < len(e.codes) {
+		sc.ev = make([]evidence, len(e.codes))
+	}
+	sc.ev = sc.ev[:len(e.codes)]
+	for i := range sc.ev {
+		sc.ev[i] = evidence{signals: sc.ev[i].signals[:0]} // keep the signals' array
+	}
+	ev := sc.ev
+	foreign := e.codeEvidence(norm, toks, ev, sc)
+	featureIDs, context := e.phraseEvidence(ts, ev, sc)
 	foreign = e.idEvidence(res.Identifiers, context, ev) || foreign
 
 	anyCode := false
 	for i := range ev {
 		anyCode = anyCode || ev[i].code >= wCodePrefix/2
 	}
-	scores := make([]float64, len(e.codes))
+	sc.scores = resize(sc.scores, len(e.codes))
+	scores := sc.scores
 	for i := range ev {
 		v := &ev[i]
 		s := v.phrase + v.verbatim + v.code + v.ids
@@ -98,7 +151,8 @@ func (e *Engine) Recognize(text string) Result {
 		}
 		scores[i] = s
 	}
-	order := make([]int, len(e.codes))
+	sc.order = resize(sc.order, len(e.codes))
+	order := sc.order
 	for i := range order {
 		order[i] = i
 	}
@@ -142,12 +196,15 @@ func (e *Engine) Recognize(text string) Result {
 		if rank == 0 {
 			conf = topConf
 		}
-		res.Matches = append(res.Matches, Match{
+		m := Match{
 			Code:       e.codes[c],
 			Confidence: round3(conf),
 			Reason:     reason(&ev[c], res.Ambiguous && rank < tied),
-			Signals:    e.signals(int32(c), &ev[c], featureIDs),
-		})
+		}
+		if explain {
+			m.Signals = e.signals(int32(c), &ev[c], featureIDs)
+		}
+		res.Matches = append(res.Matches, m)
 	}
 	best := &ev[order[0]]
 	res.AutoReply = best.strong && confidence(top) >= 0.8 && !(foreign && !anyCode) && (!res.Ambiguous || tied <= 4)
@@ -167,14 +224,16 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 // codeEvidence looks for the codes themselves: exact in any case, split by
 // spaces, underscores or hyphens, within edit distance, or truncated. It
 // reports whether the text names an error code that is not in the catalog.
-func (e *Engine) codeEvidence(text string, all []token, ev []evidence) (foreign bool) {
-	toks := make([]token, 0, len(all))
+func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scratch) (foreign bool) {
+	toks := sc.codeToks[:0]
 	for _, t := range all {
 		if !t.part {
 			toks = append(toks, t)
 		}
 	}
-	seen := map[string]bool{}
+	sc.codeToks = toks
+	seen := sc.seen[:0]
+	defer func() { sc.seen = seen[:0] }()
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.cjk || t.number || len(t.s) < 3 {
@@ -205,10 +264,10 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence) (foreign 
 			e.exactCode(raw, t.s, code, ev)
 			continue
 		}
-		if len(t.s) < longWord || seen[t.s] {
+		if len(t.s) < longWord || slices.Contains(seen, t.s) {
 			continue
 		}
-		seen[t.s] = true
+		seen = append(seen, t.s)
 		if e.truncated(t.s, ev) || e.typo(t.s, ev) {
 			continue
 		}
@@ -295,17 +354,27 @@ func (e *Engine) truncated(w string, ev []evidence) bool {
 	return true
 }
 
-// typo gives evidence to the codes within edit distance of the word: one
-// edit for words under 16 letters, two from there on. A longer word that
-// differs by whole words ("…AgentTimeout") is a different code.
+// Typos are looked for in words of minTypoLen letters or more: shorter
+// words are too close to ordinary ones.
+const minTypoLen = 12
+
+// typoLimit is the edit distance tolerated in a word of n letters: one
+// edit under 16 letters, two from there on.
+func typoLimit(n int) int {
+	if n >= 16 {
+		return 2
+	}
+	return 1
+}
+
+// typo gives evidence to the codes within edit distance of the word (see
+// typoLimit). A longer word that differs by whole words ("…AgentTimeout")
+// is a different code.
 func (e *Engine) typo(w string, ev []evidence) bool {
-	if len(w) < 12 {
+	if len(w) < minTypoLen {
 		return false
 	}
-	limit := 1
-	if len(w) >= 16 {
-		limit = 2
-	}
+	limit := typoLimit(len(w))
 	best, found := limit+1, []codeKey(nil)
 	for _, k := range e.keyList {
 		if abs(len(k.key)-len(w)) > limit {
@@ -341,30 +410,42 @@ func abs(x int) int {
 	return x
 }
 
+// osaMaxLen is the longest word osa compares on its stack; longer ones
+// take a heap row.
+const osaMaxLen = 64
+
 // osa is the optimal string alignment distance between a and b (Damerau–
-// Levenshtein where a transposed pair is not edited again), or limit+1 once
-// it must exceed limit.
+// Levenshtein where a transposed pair is not edited again), ASCII letters
+// compared without case, or limit+1 once it must exceed limit. It does not
+// allocate for words up to osaMaxLen bytes: the quick path calls it.
 func osa(a, b string, limit int) int {
 	n, m := len(a), len(b)
 	if abs(n-m) > limit {
 		return limit + 1
 	}
-	prev2 := make([]int, m+1)
-	prev := make([]int, m+1)
-	cur := make([]int, m+1)
-	for j := range prev {
+	var rows [3][osaMaxLen + 1]int
+	prev2, prev, cur := rows[0][:], rows[1][:], rows[2][:]
+	if m > osaMaxLen {
+		prev2, prev, cur = make([]int, m+1), make([]int, m+1), make([]int, m+1)
+	}
+	for j := 0; j <= m; j++ {
 		prev[j] = j
 	}
 	for i := 1; i <= n; i++ {
 		cur[0] = i
 		rowMin := cur[0]
+		ai, ai1 := lowerByte(a[i-1]), byte(0)
+		if i > 1 {
+			ai1 = lowerByte(a[i-2])
+		}
 		for j := 1; j <= m; j++ {
+			bj := lowerByte(b[j-1])
 			cost := 1
-			if a[i-1] == b[j-1] {
+			if ai == bj {
 				cost = 0
 			}
 			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+			if i > 1 && j > 1 && ai == lowerByte(b[j-2]) && ai1 == bj {
 				v = min(v, prev2[j-2]+1)
 			}
 			cur[j] = v
@@ -376,6 +457,13 @@ func osa(a, b string, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return min(prev[m], limit+1)
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // looksLikeCode reports whether a word is written like a Cloud Sync error
@@ -435,10 +523,10 @@ const strongVerbatim = 4
 // the text contains, and how much of each message the text covers. It
 // reports whether the text is about Cloud Sync at all (a context word, or
 // verbatim catalog text).
-func (e *Engine) phraseEvidence(ts []term, ev []evidence) (ids []int32, context bool) {
-	ids = make([]int32, 0, len(ts))
+func (e *Engine) phraseEvidence(ts []term, ev []evidence, sc *scratch) (ids []int32, context bool) {
+	ids = sc.ids[:0]
 	featurize(ts, func(h uint64, _ featureKind, _, _ int) {
-		if id, ok := e.features[h]; ok {
+		if id, ok := e.features.get(h); ok {
 			ids = append(ids, id)
 		}
 	})
@@ -450,7 +538,9 @@ func (e *Engine) phraseEvidence(ts []term, ev []evidence) (ids []int32, context 
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	covered := make([]float64, len(e.docs))
+	sc.ids = ids
+	sc.covered = resize(sc.covered, len(e.docs))
+	covered := sc.covered
 	for _, id := range ids {
 		f := &e.feats[id]
 		for k := 0; k < len(f.postings); {

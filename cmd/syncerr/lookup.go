@@ -108,10 +108,7 @@ func runLookup(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return lookupLines(ctx, opts, stdin, stdout)
 	}
 
-	res := opts.engine.Recognize(query)
-	if !opts.explain {
-		res = withoutSignals(res)
-	}
+	res := opts.recognize(query)
 	switch opts.format {
 	case "json":
 		err = writeJSON(stdout, res, "  ")
@@ -154,15 +151,12 @@ func lookupText(args []string, stdin io.Reader) (string, error) {
 	return string(b), nil
 }
 
-// withoutSignals drops the evidence lists that only --explain shows.
-func withoutSignals(res recognize.Result) recognize.Result {
-	matches := make([]recognize.Match, len(res.Matches))
-	for i, m := range res.Matches {
-		m.Signals = nil
-		matches[i] = m
+// recognize runs the engine, listing the evidence only for --explain.
+func (o lookupOptions) recognize(text string) recognize.Result {
+	if o.explain {
+		return o.engine.Explain(text)
 	}
-	res.Matches = matches
-	return res
+	return o.engine.Recognize(text)
 }
 
 func writeJSON(w io.Writer, v any, indent string) error {
@@ -250,11 +244,7 @@ func recognizeLine(opts lookupOptions, n int, line []byte) any {
 	if rec.Text == nil {
 		return lineError{ID: rec.ID, Error: fmt.Sprintf(`line %d: no "text" string`, n)}
 	}
-	res := opts.engine.Recognize(*rec.Text)
-	if !opts.explain {
-		res = withoutSignals(res)
-	}
-	return lineResult{ID: rec.ID, Result: res}
+	return lineResult{ID: rec.ID, Result: opts.recognize(*rec.Text)}
 }
 
 // blocksFor renders the message the bot would post for the result.
