@@ -39,10 +39,14 @@ var topicalTerms = wordSet(`sync cloud agent provision entra quarantin tenant ad
 var contextTerms = wordSet(`sync cloud agent provision entra quarantin tenant ad ad2aadprovisioning servicebus
 	onprem scim adtoaadsyncserviceaccount credentialsinvalid credentialsexpired unexpectederror his`)
 
+// wordSet is a set of terms: each word as written and as stem() leaves
+// it, since text terms are stemmed ("CredentialsExpired" is read as
+// "credentialsexpir").
 func wordSet(words string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(words) {
 		m[w] = true
+		m[stem(w)] = true
 	}
 	return m
 }
@@ -53,7 +57,14 @@ type evidence struct {
 	coverage         float64 // best share of one message's weight the text covers
 	code, ids        float64
 	strong           bool // evidence enough to speak unasked
-	signals          []Signal
+	// contextual evidence is strong only in a text about Cloud Sync: a
+	// code that is also an English word ("TimeOut"), or an AADSTS code,
+	// which every app that signs in to Entra can show.
+	contextual bool
+	// ownVerbatim is the part of verbatim that is Cloud Sync's own text,
+	// not the sign-in error text every Entra app shares (see feature.signIn).
+	ownVerbatim float64
+	signals     []Signal
 }
 
 type hit struct {
@@ -132,6 +143,9 @@ func (e *Engine) analyze(text string, explain bool) Result {
 	foreign := e.codeEvidence(norm, toks, ev, sc)
 	featureIDs, context := e.phraseEvidence(ts, ev, sc)
 	foreign = e.idEvidence(res.Identifiers, context, ev) || foreign
+	for i := range ev {
+		ev[i].strong = ev[i].strong || ev[i].contextual && context
+	}
 
 	anyCode := false
 	for i := range ev {
@@ -271,7 +285,7 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		if e.truncated(t.s, ev) || e.typo(t.s, ev) {
 			continue
 		}
-		if looksLikeCode(raw) {
+		if looksLikeCode(raw) && !e.catalogWords.has(hashString(t.s)) {
 			foreign = true
 		}
 	}
@@ -292,16 +306,25 @@ func joinable(gap string) bool {
 	return true
 }
 
+// distinctiveKey is the length from which a code (letters and digits) is
+// no everyday word: "AzureDirectoryServiceServerBusy" names the error in
+// any case and any company, "TimeOut" only when spelled as the catalog
+// spells it, and only in a text about Cloud Sync ("bump the HTTP client
+// TimeOut to 30s" is not one).
+const distinctiveKey = 15
+
 func (e *Engine) exactCode(raw, key string, code int, ev []evidence) {
 	name := e.keyName(key)
-	strong := len(key) >= 15 || lettersOf(raw) == lettersOf(name)
+	distinctive := len(key) >= distinctiveKey
+	exact := lettersOf(raw) == lettersOf(name)
 	w, detail := float64(wCodeWeak), raw+" (not as the catalog writes it)"
-	if strong {
+	if distinctive || exact {
 		w, detail = wCodeExact, raw
 	}
 	if w > ev[code].code {
 		ev[code].code = w
-		ev[code].strong = ev[code].strong || strong
+		ev[code].strong = ev[code].strong || distinctive
+		ev[code].contextual = ev[code].contextual || exact && !distinctive
 		ev[code].signals = append(ev[code].signals, Signal{Kind: "code", Detail: detail, Weight: w})
 	}
 }
@@ -495,7 +518,7 @@ func (e *Engine) idEvidence(ids Identifiers, context bool, ev []evidence) (forei
 		}
 		for _, c := range codes {
 			ev[c].ids += wAADSTS / float64(len(codes))
-			ev[c].strong = ev[c].strong || len(codes) == 1
+			ev[c].contextual = ev[c].contextual || len(codes) == 1
 			ev[c].signals = append(ev[c].signals, Signal{Kind: "aadsts", Detail: a, Weight: round3(wAADSTS / float64(len(codes)))})
 		}
 	}
@@ -554,6 +577,9 @@ func (e *Engine) phraseEvidence(ts []term, ev []evidence, sc *scratch) (ids []in
 			v := &ev[code]
 			if f.kind == shingle {
 				v.verbatim += best
+				if !f.signIn {
+					v.ownVerbatim += best
+				}
 			} else {
 				v.phrase += best
 			}
@@ -568,7 +594,7 @@ func (e *Engine) phraseEvidence(ts []term, ev []evidence, sc *scratch) (ids []in
 		v.coverage = max(v.coverage, got/doc.total)
 	}
 	for i := range ev {
-		if ev[i].verbatim >= strongVerbatim {
+		if ev[i].ownVerbatim >= strongVerbatim {
 			ev[i].strong = true
 			context = true
 		}
