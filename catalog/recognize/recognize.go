@@ -285,7 +285,7 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		if e.truncated(t.s, ev) || e.typo(t.s, ev) {
 			continue
 		}
-		if looksLikeCode(raw) && !e.catalogWords.has(hashString(t.s)) {
+		if !e.catalogWords.has(hashString(t.s)) && looksLikeCode(raw) {
 			foreign = true
 		}
 	}
@@ -316,7 +316,7 @@ const distinctiveKey = 15
 func (e *Engine) exactCode(raw, key string, code int, ev []evidence) {
 	name := e.keyName(key)
 	distinctive := len(key) >= distinctiveKey
-	exact := lettersOf(raw) == lettersOf(name)
+	exact := sameLetters(raw, name)
 	w, detail := float64(wCodeWeak), raw+" (not as the catalog writes it)"
 	if distinctive || exact {
 		w, detail = wCodeExact, raw
@@ -338,14 +338,25 @@ func (e *Engine) keyName(key string) string {
 	return key
 }
 
-func lettersOf(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; isAlnum(c) {
-			b.WriteByte(c)
+// sameLetters reports whether a and b have the same letters and digits in
+// the same case, whatever separates them.
+func sameLetters(a, b string) bool {
+	i, j := 0, 0
+	for {
+		for i < len(a) && !isAlnum(a[i]) {
+			i++
 		}
+		for j < len(b) && !isAlnum(b[j]) {
+			j++
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		if a[i] != b[j] {
+			return false
+		}
+		i, j = i+1, j+1
 	}
-	return b.String()
 }
 
 // truncated gives evidence to every code the word is a start of, when it is
@@ -501,7 +512,11 @@ func looksLikeCode(raw string) bool {
 			return false
 		}
 	}
-	return len(splitCamel(raw)) >= 3
+	words := 0
+	for from := 0; from < len(raw); from = camelBreak(raw, from) {
+		words++
+	}
+	return words >= 3
 }
 
 // idEvidence weighs AADSTS codes, numeric error codes and HTTP statuses
