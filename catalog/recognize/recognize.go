@@ -678,9 +678,11 @@ func reason(v *evidence, ambiguous bool) string {
 		}
 	}
 	switch {
-	case v.verbatim >= strongVerbatim:
+	// Verbatim runs of a few words (the code's own words, a scenario
+	// line) are no quote of the message; a fifth of it is.
+	case v.verbatim >= strongVerbatim && v.coverage >= 0.2:
 		parts = append(parts, fmt.Sprintf("quotes its message (%.0f%% covered)", 100*min(v.coverage, 1)))
-	case v.phrase > 0:
+	case v.phrase > 0 || v.verbatim > 0:
 		parts = append(parts, "matches its wording")
 	}
 	parts = slices.Compact(parts)
