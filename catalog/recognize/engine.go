@@ -18,11 +18,12 @@ type Engine struct {
 	feats    []feature
 	docs     []doc
 
-	keys      map[string]int // code or alias, letters and digits lower-cased → code index
-	keyList   []codeKey
-	minKeyLen int
-	maxKeyLen int
-	prefixes  map[string]bool // every prefix of every key, for joining "Azure Active Directory …"
+	keys         map[string]int // code or alias, letters and digits lower-cased → code index
+	keyList      []codeKey
+	keyIndex     hashIndex // hashString of a key → index in keyList
+	minKeyLen    int
+	maxKeyLen    int
+	prefixHashes hashIndex // every start of every key, for joining "Azure Active Directory …"
 
 	aadsts     map[string][]int // AADSTS code → codes whose message carries it
 	errorCodes map[string][]int // numeric error code → codes
@@ -110,7 +111,6 @@ func build(entries []catalog.Entry) *Engine {
 	features := map[uint64]int32{}
 	e := &Engine{
 		keys:       map[string]int{},
-		prefixes:   map[string]bool{},
 		aadsts:     map[string][]int{},
 		errorCodes: map[string][]int{},
 		httpStatus: map[string][]int{},
@@ -229,6 +229,15 @@ func build(entries []catalog.Entry) *Engine {
 		slices.SortFunc(e.feats[i].postings, func(a, b posting) int { return int(a.code - b.code) })
 	}
 	e.features = newHashIndex(features, func(id int32) int32 { return id })
+	keyIndex, prefixes := map[uint64]int32{}, map[uint64]bool{}
+	for i, k := range e.keyList {
+		keyIndex[hashString(k.key)] = int32(i)
+		for n := 1; n <= len(k.key); n++ {
+			prefixes[hashString(k.key[:n])] = true
+		}
+	}
+	e.keyIndex = newHashIndex(keyIndex, func(i int32) int32 { return i })
+	e.prefixHashes = newHashIndex(prefixes, func(bool) int32 { return 1 })
 	e.catalogWords = newHashIndex(catalogWords, func(bool) int32 { return 1 })
 	e.buildQuick(texts, n)
 	return e
@@ -281,9 +290,6 @@ func (e *Engine) addKey(name string, code int) {
 	e.maxKeyLen = max(e.maxKeyLen, len(k))
 	if e.minKeyLen == 0 || len(k) < e.minKeyLen {
 		e.minKeyLen = len(k)
-	}
-	for i := 1; i <= len(k); i++ {
-		e.prefixes[k[:i]] = true
 	}
 }
 

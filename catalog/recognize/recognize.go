@@ -255,17 +255,19 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		}
 		// The longest run of tokens joined by single separators that still
 		// spells the start of a key: "Azure-Active-Directory-Expired-Credentials".
-		joined, end := t.s, i
-		for j := i + 1; j < len(toks) && len(joined) < e.maxKeyLen && e.prefixes[joined]; j++ {
-			if toks[j].cjk || !joinable(text[toks[j-1].end:toks[j].start]) || !e.prefixes[joined+toks[j].s] {
+		// Hashes are extended word by word (FNV-1a streams), so no string
+		// is built unless a key matches.
+		h, n, end := hashString(t.s), len(t.s), i
+		for j := i + 1; j < len(toks) && n < e.maxKeyLen && e.prefixHashes.has(h); j++ {
+			next := hashMore(h, toks[j].s)
+			if toks[j].cjk || !joinable(text[toks[j-1].end:toks[j].start]) || !e.prefixHashes.has(next) {
 				break
 			}
-			joined += toks[j].s
-			end = j
+			h, n, end = next, n+len(toks[j].s), j
 		}
 		if end > i {
-			if code, ok := e.keys[joined]; ok {
-				e.exactCode(text[t.start:toks[end].end], joined, code, ev)
+			if k, ok := e.key(h, toks[i:end+1]); ok {
+				e.exactCode(text[t.start:toks[end].end], k.key, k.code, ev)
 				i = end
 				continue
 			}
@@ -274,8 +276,8 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 			continue
 		}
 		raw := text[t.start:t.end]
-		if code, ok := e.keys[t.s]; ok {
-			e.exactCode(raw, t.s, code, ev)
+		if k, ok := e.key(hashString(t.s), toks[i:i+1]); ok {
+			e.exactCode(raw, k.key, k.code, ev)
 			continue
 		}
 		if len(t.s) < longWord || slices.Contains(seen, t.s) {
@@ -290,6 +292,23 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		}
 	}
 	return foreign
+}
+
+// key returns the code key whose hash is h, if the words spell it.
+func (e *Engine) key(h uint64, words []token) (codeKey, bool) {
+	i, ok := e.keyIndex.get(h)
+	if !ok {
+		return codeKey{}, false
+	}
+	k := e.keyList[i]
+	rest := k.key
+	for _, w := range words {
+		if !strings.HasPrefix(rest, w.s) {
+			return codeKey{}, false
+		}
+		rest = rest[len(w.s):]
+	}
+	return k, rest == ""
 }
 
 // joinable reports whether the bytes between two tokens are one separator
@@ -363,7 +382,7 @@ func sameLetters(a, b string) bool {
 // long enough to mean something; a start shared by several codes is split
 // between them.
 func (e *Engine) truncated(w string, ev []evidence) bool {
-	if len(w) < longWord || !e.prefixes[w] {
+	if len(w) < longWord || !e.prefixHashes.has(hashString(w)) {
 		return false
 	}
 	var matched []codeKey

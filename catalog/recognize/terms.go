@@ -198,8 +198,11 @@ func matchesRest(toks []token, rest []string) bool {
 }
 
 // FNV-1a, 64 bit, over a string: no allocation, unlike hash/fnv.
-func hashString(s string) uint64 {
-	h := uint64(14695981039346656037)
+func hashString(s string) uint64 { return hashMore(14695981039346656037, s) }
+
+// hashMore continues an FNV-1a hash: hashMore(hashString(a), b) ==
+// hashString(a+b).
+func hashMore(h uint64, s string) uint64 {
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
 		h *= 1099511628211
