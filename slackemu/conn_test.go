@@ -3,6 +3,7 @@ package slackemu_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
 
 	"github.com/syncerr/syncerr/slackemu"
 )
@@ -32,7 +34,7 @@ func reconnected(t *testing.T, s *slackemu.Server, b *bot) {
 }
 
 func TestDisconnectReasons(t *testing.T) {
-	for _, reason := range []string{"warning", "refresh_requested", "link_disabled"} {
+	for _, reason := range []string{"warning", "refresh_requested", "link_disabled", "too_many_websockets"} {
 		t.Run(reason, func(t *testing.T) {
 			s := newServer(t, slackemu.Options{})
 			b := startBot(t, s, ackAll)
@@ -121,5 +123,78 @@ func TestUsedTicketRefused(t *testing.T) {
 	defer c.Close()
 	if _, _, err := websocket.DefaultDialer.Dial(url, hdr); !errors.Is(err, websocket.ErrBadHandshake) {
 		t.Errorf("second dial with the same ticket: %v, want a bad handshake", err)
+	}
+}
+
+// TestTenConnections connects ten real slack-go clients (Slack's limit per
+// app), sees an eleventh refused and throttled rather than spinning, and
+// checks that each envelope goes to exactly one connection.
+func TestTenConnections(t *testing.T) {
+	s := newServer(t, slackemu.Options{})
+	var bots []*bot
+	for i := range 10 {
+		bots = append(bots, startBot(t, s, ackAll))
+		waitFor(t, s, fmt.Sprintf("connection %d", i+1), func() bool { return s.Connections() == i+1 })
+	}
+	select {
+	case hello := <-bots[9].hello:
+		if hello.NumConnections != 10 {
+			t.Errorf("tenth hello num_connections = %d, want 10", hello.NumConnections)
+		}
+	case <-time.After(testTimeout):
+		t.Fatal("no hello for the tenth connection")
+	}
+
+	startBot(t, s, ackAll) // the eleventh
+	waitFor(t, s, "the eleventh client throttled", func() bool {
+		return s.Stats().APICalls["apps.connections.open"]["ratelimited"] >= 1
+	})
+	// slack-go reconnects at once after a disconnect frame; only the 429
+	// stops a tight loop (slack-protocol.md §0 #12).
+	if opens := s.Stats().APICalls["apps.connections.open"]["ok"]; opens > 20 {
+		t.Errorf("%d successful opens for 11 clients, want the eleventh throttled", opens)
+	}
+
+	type got struct{ bot int }
+	received := make(chan got, 100)
+	ctx := ctxFor(t)
+	for i, b := range bots {
+		go func() {
+			for {
+				select {
+				case evt := <-b.events:
+					if evt.Type == socketmode.EventTypeEventsAPI {
+						received <- got{i}
+					}
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	const n = 20
+	for i := range n {
+		if _, err := s.PostUserMessage("#identity-ops", "@alice", fmt.Sprint("message ", i), ""); err != nil {
+			t.Fatalf("PostUserMessage: %v", err)
+		}
+	}
+	waitFor(t, s, "every envelope acked", func() bool {
+		st := s.Stats()
+		return st.EnvelopesAcked == n && st.EnvelopesPending == 0
+	})
+	perBot := map[int]int{}
+	for range n {
+		select {
+		case g := <-received:
+			perBot[g.bot]++
+		case <-time.After(testTimeout):
+			t.Fatalf("only %v envelopes reached the bots, want %d", perBot, n)
+		}
+	}
+	if st := s.Stats(); st.EnvelopesSent != n || st.Connections != 10 {
+		t.Errorf("sent %d envelopes over %d connections, want %d over 10 (each to one connection)", st.EnvelopesSent, st.Connections, n)
+	}
+	if len(perBot) < 2 {
+		t.Errorf("envelopes per bot = %v, want them spread over the connections", perBot)
 	}
 }

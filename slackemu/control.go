@@ -86,11 +86,21 @@ func (s *Server) controlPostMessage(w http.ResponseWriter, r *http.Request) {
 		User     string `json:"user"`
 		Text     string `json:"text"`
 		ThreadTS string `json:"thread_ts"`
+		// BotUsername, instead of user, posts as a legacy integration.
+		BotUsername string `json:"bot_username"`
 	}
 	if !decodeControl(w, r, &req) {
 		return
 	}
-	ts, err := s.PostUserMessage(req.Channel, req.User, req.Text, req.ThreadTS)
+	var (
+		ts  string
+		err error
+	)
+	if req.BotUsername != "" && req.User == "" {
+		ts, err = s.PostIntegrationMessage(req.Channel, req.BotUsername, req.Text)
+	} else {
+		ts, err = s.PostUserMessage(req.Channel, req.User, req.Text, req.ThreadTS)
+	}
 	if err != nil {
 		writeControlError(w, err)
 		return

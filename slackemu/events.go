@@ -69,10 +69,17 @@ func (s *Server) wireLocked(m *Message) map[string]any {
 	if m.User != "" {
 		out["user"] = m.User
 	}
-	if m.BotID != "" {
+	switch {
+	case m.BotID == botID:
 		out["bot_id"] = m.BotID
 		out["app_id"] = appID
 		out["bot_profile"] = botProfile(s.opts.BotName)
+	case m.BotID != "":
+		// A legacy integration's post: subtype bot_message, no user (§2.2).
+		out["subtype"] = "bot_message"
+		out["bot_id"] = m.BotID
+		out["username"] = m.Username
+		out["icons"] = map[string]any{"emoji": ":robot_face:"}
 	}
 	if m.Blocks != nil {
 		out["blocks"] = m.Blocks

@@ -36,14 +36,12 @@ type fixtureCase struct {
 type fixtureEnv struct {
 	s     *slackemu.Server
 	b     *bot
-	clock *fakeClock
+	clock *slackemu.FakeClock
 }
 
 // at sets the clock so the next ts is exactly "secs.micros".
 func (f *fixtureEnv) at(secs, micros int64) {
-	f.clock.mu.Lock()
-	f.clock.now = time.Unix(secs, micros*1000)
-	f.clock.mu.Unlock()
+	f.clock.Set(time.Unix(secs, micros*1000))
 }
 
 // nextOf returns the next envelope of the given type, skipping others.

@@ -18,30 +18,13 @@ import (
 // wait ends in milliseconds.
 const testTimeout = 15 * time.Second
 
-// fakeClock is an injected clock the test moves by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newFakeClock is a fake clock at a fixed, readable time.
+func newFakeClock() *slackemu.FakeClock {
+	return slackemu.NewFakeClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
 }
 
 // newServer starts an emulator closed at the end of the test.
-func newServer(t *testing.T, opts slackemu.Options) *slackemu.Server {
+func newServer(t testing.TB, opts slackemu.Options) *slackemu.Server {
 	t.Helper()
 	s, err := slackemu.New(opts)
 	if err != nil {
@@ -52,7 +35,7 @@ func newServer(t *testing.T, opts slackemu.Options) *slackemu.Server {
 }
 
 // ctxFor returns a context bounded by testTimeout.
-func ctxFor(t *testing.T) context.Context {
+func ctxFor(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
 	return ctx
@@ -77,13 +60,13 @@ type bot struct {
 func ackAll(socketmode.Event) bool  { return true }
 func ackNone(socketmode.Event) bool { return false }
 
-func startBot(t *testing.T, s *slackemu.Server, ack func(socketmode.Event) bool) *bot {
+func startBot(t testing.TB, s *slackemu.Server, ack func(socketmode.Event) bool) *bot {
 	t.Helper()
 	return startBotWith(t, s, ack, 0)
 }
 
 // startBotWith is startBot with slack-go's ping timeout set (0: its default).
-func startBotWith(t *testing.T, s *slackemu.Server, ack func(socketmode.Event) bool, pingTimeout time.Duration) *bot {
+func startBotWith(t testing.TB, s *slackemu.Server, ack func(socketmode.Event) bool, pingTimeout time.Duration) *bot {
 	t.Helper()
 	b := &bot{
 		api:    apiClient(s),
@@ -134,7 +117,7 @@ func startBotWith(t *testing.T, s *slackemu.Server, ack func(socketmode.Event) b
 }
 
 // next returns the next envelope-bearing event, failing on a bad message.
-func (b *bot) next(t *testing.T) socketmode.Event {
+func (b *bot) next(t testing.TB) socketmode.Event {
 	t.Helper()
 	select {
 	case evt := <-b.events:
@@ -149,7 +132,7 @@ func (b *bot) next(t *testing.T) socketmode.Event {
 }
 
 // waitFor waits until cond holds, re-checked on every emulator state change.
-func waitFor(t *testing.T, s *slackemu.Server, what string, cond func() bool) {
+func waitFor(t testing.TB, s *slackemu.Server, what string, cond func() bool) {
 	t.Helper()
 	if err := s.Wait(ctxFor(t), cond); err != nil {
 		t.Fatalf("waiting for %s: %v", what, err)

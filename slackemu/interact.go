@@ -94,6 +94,30 @@ func (s *Server) PostUserMessage(channel, user, text, threadTS string) (string, 
 	return ts, nil
 }
 
+// PostIntegrationMessage posts text in channel as a legacy integration
+// (an incoming webhook named username), which Slack delivers as a `message`
+// with subtype bot_message, a bot_id and no user: the other kind of bot
+// message a bot must not answer (§2.5).
+func (s *Server) PostIntegrationMessage(channel, username, text string) (string, error) {
+	s.mu.Lock()
+	c, ok := s.ws.channel(channel)
+	if !ok || channel == "" {
+		s.mu.Unlock()
+		return "", fmt.Errorf("slackemu: channel %q: %w", channel, ErrNotFound)
+	}
+	if username == "" || strings.TrimSpace(text) == "" {
+		s.mu.Unlock()
+		return "", fmt.Errorf("slackemu: post integration message: username and text are required")
+	}
+	m := &Message{Channel: c.ID, BotID: hookBotID, Username: username, Text: escapeText(text)}
+	var events []*envelope
+	s.postLocked(c, m, &events)
+	ts := m.TS
+	s.mu.Unlock()
+	s.sendAll(events)
+	return ts, nil
+}
+
 func (s *Server) resolveLocked(channel, user string) (*Channel, *User, error) {
 	c, ok := s.ws.channel(channel)
 	if !ok || channel == "" {

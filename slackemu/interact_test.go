@@ -296,3 +296,109 @@ func TestWait(t *testing.T) {
 
 // Compile-time check that the harness ack policies fit.
 var _ = []func(socketmode.Event) bool{ackAll, ackNone}
+
+// getControl GETs a control endpoint and decodes the answer.
+func getControl(t *testing.T, s *slackemu.Server, path string, out any) int {
+	t.Helper()
+	resp, err := http.Get(s.URL() + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatalf("GET %s: decode: %v", path, err)
+	}
+	return resp.StatusCode
+}
+
+// TestControlAPIByName drives the rest of the control API over HTTP, naming
+// users and channels by name throughout.
+func TestControlAPIByName(t *testing.T) {
+	s := newServer(t, slackemu.Options{})
+	b := startBot(t, s, ackAll)
+
+	// Faults: a forced error, then a refused bogus fault.
+	fault := map[string]any{"kind": "fail_method", "method": "auth.test", "count": 1, "error": "account_inactive"}
+	if code := postControl(t, s, "/emu/faults", fault, nil); code != 200 {
+		t.Fatalf("POST /emu/faults = %d", code)
+	}
+	if _, err := b.api.AuthTest(); err == nil || err.Error() != "account_inactive" {
+		t.Errorf("auth.test after the fault: %v, want account_inactive", err)
+	}
+	if code := postControl(t, s, "/emu/faults", map[string]any{"kind": "disconnect", "reason": "bye"}, nil); code != 400 {
+		t.Errorf("POST /emu/faults with an unknown reason = %d, want 400", code)
+	}
+
+	// A legacy integration posts; the bot hears bot_message.
+	var posted struct{ TS string }
+	if code := postControl(t, s, "/emu/messages", map[string]string{"channel": "#identity-ops", "bot_username": "deploybot", "text": "deployed"}, &posted); code != 200 {
+		t.Fatalf("POST /emu/messages as an integration = %d", code)
+	}
+	b.next(t)
+
+	// Home tab.
+	if code := postControl(t, s, "/emu/home", map[string]string{"user": "@alice"}, nil); code != 200 {
+		t.Fatalf("POST /emu/home = %d", code)
+	}
+	if _, inner := eventOf(t, b.next(t)); inner == nil {
+		t.Fatal("no app_home_opened")
+	}
+
+	// A global shortcut's trigger opens a modal, which bob submits.
+	var sc struct {
+		TriggerID string `json:"trigger_id"`
+	}
+	if code := postControl(t, s, "/emu/shortcuts", map[string]string{"callback_id": "new_incident", "user": "@bob"}, &sc); code != 200 {
+		t.Fatalf("POST /emu/shortcuts = %d", code)
+	}
+	b.next(t)
+	view, err := b.api.OpenView(sc.TriggerID, modal("New incident"))
+	if err != nil {
+		t.Fatalf("OpenView: %v", err)
+	}
+	var views struct{ Modals []slackemu.View }
+	if code := getControl(t, s, "/emu/views?user=@bob", &views); code != 200 || len(views.Modals) != 1 || views.Modals[0].ID != view.ID {
+		t.Fatalf("GET /emu/views = %d %+v, want bob's modal", code, views)
+	}
+	var outcome slackemu.ViewOutcome
+	submit := map[string]any{"view_id": view.ID, "user": "@bob", "values": map[string]map[string]string{"note": {"text": "db down"}}}
+	if code := postControl(t, s, "/emu/views/submit", submit, &outcome); code != 200 || outcome.ResponseAction != "" || outcome.ViewID != "" {
+		t.Errorf("POST /emu/views/submit = %d %+v, want the modal closed", code, outcome)
+	}
+	cb := b.next(t).Data.(slack.InteractionCallback)
+	if cb.View.State.Values["note"]["text"].Value != "db down" {
+		t.Errorf("submitted state = %+v", cb.View.State.Values)
+	}
+
+	var st slackemu.Stats
+	if code := getControl(t, s, "/emu/stats", &st); code != 200 {
+		t.Fatalf("GET /emu/stats = %d", code)
+	}
+	if st.EnvelopesSent != 4 || st.EnvelopesAcked != 4 || st.AckLatency.Max <= 0 || st.AckLatency.P50 > st.AckLatency.P99 {
+		t.Errorf("stats = %+v, want 4 envelopes sent and acked with latencies", st)
+	}
+	if got := st.APICalls["auth.test"]; got["account_inactive"] != 1 {
+		t.Errorf("auth.test calls = %v, want one account_inactive", got)
+	}
+}
+
+// TestDelayFault holds API answers back until the fault is cleared: a call
+// with a short deadline gives up, the next one after clearing succeeds.
+func TestDelayFault(t *testing.T) {
+	s := newServer(t, slackemu.Options{})
+	api := apiClient(s)
+	if err := s.Fault(slackemu.Fault{Kind: slackemu.FaultDelay, Delay: time.Hour}); err != nil {
+		t.Fatalf("Fault: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := api.AuthTestContext(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("auth.test during an hour's delay: %v, want the caller's deadline", err)
+	}
+	if err := s.Fault(slackemu.Fault{Kind: slackemu.FaultDelay}); err != nil {
+		t.Fatalf("Fault: %v", err)
+	}
+	if _, err := api.AuthTestContext(ctxFor(t)); err != nil {
+		t.Errorf("auth.test after clearing the delay: %v", err)
+	}
+}

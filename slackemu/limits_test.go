@@ -110,20 +110,84 @@ func TestRateLimitsOffByDefault(t *testing.T) {
 	}
 }
 
-// TestRetryAfterHonouredBySlackGo lets slack-go's own retry support wait out
-// a 429. It takes one second: Retry-After is whole seconds and slack-go
-// waits at least one.
+// TestRetryAfterHonouredBySlackGo lets slack-go's own retry support
+// (slack.OptionRetry) wait out a 429, from a fault and from strict rate
+// limiting. Each case takes one real second: Retry-After is whole seconds
+// and slack-go sleeps at least one, in real time.
 func TestRetryAfterHonouredBySlackGo(t *testing.T) {
-	s := newServer(t, slackemu.Options{})
-	if err := s.Fault(slackemu.Fault{Kind: slackemu.FaultFailMethod, Method: "chat.postMessage", Count: 1, Status: 429, RetryAfter: 1}); err != nil {
-		t.Fatalf("Fault: %v", err)
+	t.Run("fault", func(t *testing.T) {
+		t.Parallel()
+		s := newServer(t, slackemu.Options{})
+		if err := s.Fault(slackemu.Fault{Kind: slackemu.FaultFailMethod, Method: "chat.postMessage", Count: 1, Status: 429, RetryAfter: 1}); err != nil {
+			t.Fatalf("Fault: %v", err)
+		}
+		api := apiClient(s, slack.OptionRetry(1))
+		if _, _, err := api.PostMessage("#identity-ops", slack.MsgOptionText("x", false)); err != nil {
+			t.Fatalf("PostMessage with one retry: %v", err)
+		}
+		if got := s.Stats().APICalls["chat.postMessage"]; got["ratelimited"] != 1 || got["ok"] != 1 {
+			t.Errorf("stats = %v, want one 429 then one ok", got)
+		}
+	})
+	t.Run("strict posting limit", func(t *testing.T) {
+		t.Parallel()
+		s := newServer(t, slackemu.Options{RateLimits: slackemu.RateLimitsStrict})
+		api := apiClient(s, slack.OptionRetryConfig(slack.RetryConfig{MaxRetries: 2}))
+		for i := range 2 {
+			if _, _, err := api.PostMessage("#identity-ops", slack.MsgOptionText("x", false)); err != nil {
+				t.Fatalf("post %d: %v", i, err)
+			}
+		}
+		if got := s.Stats().APICalls["chat.postMessage"]; got["ratelimited"] < 1 || got["ok"] != 2 {
+			t.Errorf("stats = %v, want a 429 retried into 2 ok", got)
+		}
+	})
+}
+
+// TestRateLimitModes counts how many calls each mode lets through at once
+// before a 429 (the clock is frozen, so nothing refills).
+func TestRateLimitModes(t *testing.T) {
+	tests := []struct {
+		name      string
+		mode      slackemu.RateLimitMode
+		method    string
+		call      func(api *slack.Client) error
+		wantAllow int
+	}{
+		{"realistic posting burst", slackemu.RateLimitsRealistic, "chat.postMessage", func(api *slack.Client) error {
+			_, _, err := api.PostMessage("#identity-ops", slack.MsgOptionText("x", false))
+			return err
+		}, 4},
+		{"strict posting", slackemu.RateLimitsStrict, "chat.postMessage", func(api *slack.Client) error {
+			_, _, err := api.PostMessage("#identity-ops", slack.MsgOptionText("x", false))
+			return err
+		}, 1},
+		{"realistic tier 3", slackemu.RateLimitsRealistic, "conversations.history", func(api *slack.Client) error {
+			_, err := api.GetConversationHistory(&slack.GetConversationHistoryParameters{ChannelID: "#identity-ops"})
+			return err
+		}, 50},
+		{"strict tier 3", slackemu.RateLimitsStrict, "conversations.history", func(api *slack.Client) error {
+			_, err := api.GetConversationHistory(&slack.GetConversationHistoryParameters{ChannelID: "#identity-ops"})
+			return err
+		}, 1},
 	}
-	api := apiClient(s, slack.OptionRetry(1))
-	if _, _, err := api.PostMessage("#identity-ops", slack.MsgOptionText("x", false)); err != nil {
-		t.Fatalf("PostMessage with one retry: %v", err)
-	}
-	if got := s.Stats().APICalls["chat.postMessage"]; got["ratelimited"] != 1 || got["ok"] != 1 {
-		t.Errorf("stats = %v, want one 429 then one ok", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newServer(t, slackemu.Options{RateLimits: tt.mode, Clock: newFakeClock()})
+			api := apiClient(s)
+			allowed := 0
+			var err error
+			for allowed <= tt.wantAllow {
+				if err = tt.call(api); err != nil {
+					break
+				}
+				allowed++
+			}
+			var rl *slack.RateLimitedError
+			if allowed != tt.wantAllow || !errors.As(err, &rl) || rl.RetryAfter < time.Second {
+				t.Errorf("%d calls allowed, then %v; want %d, then a 429 with an integer Retry-After", allowed, err, tt.wantAllow)
+			}
+		})
 	}
 }
 

@@ -1,9 +1,3 @@
-// Package slackemu is an in-process Slack emulator: the Web API methods, Socket
-// Mode and interactivity a Socket Mode bot uses, plus a control API through
-// which tests (and the sandbox) act as the workspace's human users.
-//
-// It is built to the facts in docs/slack-protocol.md and is exercised with the
-// real slack-go client: everything it sends decodes with slack-go v0.35.0.
 package slackemu
 
 import (
@@ -45,9 +39,14 @@ type Options struct {
 	// 10s; slack-go reconnects when it sees none for 30s).
 	PingInterval time.Duration
 	// Now is the clock for timestamps, trigger_id and response_url expiry
-	// (default time.Now). Tests inject one to cross the 3-second and
-	// 30-minute limits without waiting.
+	// (default time.Now); timers still run on real time. Ignored when Clock
+	// is set.
 	Now func() time.Time
+	// Clock drives timestamps, expiry, the redelivery schedule and the
+	// view_submission ack deadline (default: the real clock, or Now). Tests
+	// pass a *FakeClock to cross the 3-second, 30-minute and retry timings
+	// without waiting.
+	Clock Clock
 	// Logger receives the emulator's diagnostics (default: discarded).
 	// Message text is only logged at debug level; tokens never.
 	Logger *slog.Logger
@@ -68,6 +67,7 @@ type Server struct {
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every state change; see Wait
 	closed  bool
+	done    chan struct{} // closed by Close
 	ws      *workspace
 	sock    *sockets
 	hooks   map[string]*responseHook // response_url token → hook
@@ -76,7 +76,7 @@ type Server struct {
 	faults  faultState
 	limits  *limiter
 	seq     int // source of unique IDs
-	timers  map[*time.Timer]struct{}
+	timers  map[*timerRef]struct{}
 }
 
 // ErrNotFound reports that a channel, user, message or button named in a
@@ -96,9 +96,14 @@ func New(opts Options) (*Server, error) {
 	if opts.PingInterval <= 0 {
 		opts.PingInterval = 10 * time.Second
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	switch {
+	case opts.Clock != nil:
+	case opts.Now != nil:
+		opts.Clock = nowOnly{now: opts.Now}
+	default:
+		opts.Clock = realClock{}
 	}
+	opts.Now = opts.Clock.Now
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -117,13 +122,14 @@ func New(opts Options) (*Server, error) {
 		appToken: "xapp-1-" + appID + "-" + randomDigits(13) + "-" + randomHex(32),
 		botToken: "xoxb-" + randomDigits(13) + "-" + randomDigits(13) + "-" + randomAlnum(24),
 		changed:  make(chan struct{}),
+		done:     make(chan struct{}),
 		ws:       seedWorkspace(opts.BotName),
 		sock:     newSockets(),
 		hooks:    make(map[string]*responseHook),
 		trigs:    make(map[string]*trigger),
 		stats:    newStatsState(),
 		limits:   newLimiter(opts.RateLimits),
-		timers:   make(map[*time.Timer]struct{}),
+		timers:   make(map[*timerRef]struct{}),
 	}
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -155,8 +161,9 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.closed = true
+	close(s.done)
 	for t := range s.timers {
-		t.Stop()
+		t.stop()
 	}
 	conns := s.sock.all()
 	s.notifyLocked()
@@ -197,11 +204,15 @@ func (s *Server) notifyLocked() {
 	s.changed = make(chan struct{})
 }
 
-// afterLocked runs f after d unless the server closes first; s.mu must be held.
-// f runs without the lock.
+// timerRef is a pending timer of the server's clock.
+type timerRef struct{ stop func() bool }
+
+// afterLocked runs f after d on the server's clock unless the server closes
+// first; s.mu must be held. f runs without the lock.
 func (s *Server) afterLocked(d time.Duration, f func()) {
-	var t *time.Timer
-	t = time.AfterFunc(d, func() {
+	t := &timerRef{}
+	s.timers[t] = struct{}{}
+	t.stop = s.opts.Clock.AfterFunc(d, func() {
 		s.mu.Lock()
 		_, live := s.timers[t]
 		delete(s.timers, t)
@@ -210,7 +221,6 @@ func (s *Server) afterLocked(d time.Duration, f func()) {
 			f()
 		}
 	})
-	s.timers[t] = struct{}{}
 }
 
 // nextSeqLocked returns a number never returned before by this server.

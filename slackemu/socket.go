@@ -80,7 +80,9 @@ type envelope struct {
 	payload     json.RawMessage
 	acceptsResp bool
 	attempt     int
-	sentAt      time.Time
+	// sentAt is real time, not the server's Clock: ack latency is the bot's
+	// real responsiveness even when a test fakes the clock.
+	sentAt time.Time
 	// delivery is shared by every (re)delivery of one event; nil for slash
 	// commands and interactions, which Slack never redelivers.
 	delivery *delivery
@@ -260,9 +262,16 @@ func (s *Server) ack(envelopeID string, payload json.RawMessage) {
 	duplicate := env.delivery != nil && env.delivery.acked
 	if env.delivery != nil {
 		env.delivery.acked = true
+		// One ack settles the event: the deliveries it superseded (or that
+		// superseded it) are no longer waiting for anything.
+		for id, other := range s.sock.pending {
+			if other.delivery == env.delivery {
+				delete(s.sock.pending, id)
+			}
+		}
 	}
 	s.stats.acked++
-	s.stats.latencies = append(s.stats.latencies, s.opts.Now().Sub(env.sentAt))
+	s.stats.latencies = append(s.stats.latencies, time.Since(env.sentAt))
 	onAck := env.onAck
 	s.notifyLocked()
 	s.mu.Unlock()
@@ -336,7 +345,7 @@ func interactiveEnvelope(kind string, payload json.RawMessage, acceptsResp bool,
 // dispatchLocked registers env as sent now and schedules its redelivery.
 func (s *Server) dispatchLocked(env *envelope) wireEnvelope {
 	env.id = uuid()
-	env.sentAt = s.opts.Now()
+	env.sentAt = time.Now()
 	s.sock.pending[env.id] = env
 	s.stats.sent++
 	if env.attempt > 0 {
@@ -357,8 +366,8 @@ func (s *Server) redeliver(prev *envelope) {
 		s.mu.Unlock()
 		return
 	}
-	// The unanswered envelope is dead: a late ack for it is still honoured
-	// through the shared delivery, so keep it pending.
+	// A late ack for the unanswered envelope still settles the event
+	// (through the shared delivery), so it stays pending too.
 	env := &envelope{kind: prev.kind, payload: prev.payload, attempt: prev.attempt + 1, delivery: prev.delivery}
 	c := s.pickLocked()
 	if c == nil {

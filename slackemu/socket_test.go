@@ -277,3 +277,83 @@ func TestEventsWaitForAConnection(t *testing.T) {
 		t.Errorf("text = %q, want the message posted before the bot connected", text)
 	}
 }
+
+// TestRedeliveryFollowsSlackSchedule runs the default schedule (3 s, then 1
+// and 5 minutes) on a fake clock: nothing is redelivered a millisecond early,
+// each retry arrives the moment its deadline passes, and after the third
+// retry the event is given up.
+func TestRedeliveryFollowsSlackSchedule(t *testing.T) {
+	clock := newFakeClock()
+	s := newServer(t, slackemu.Options{Clock: clock})
+	b := startBot(t, s, ackNone)
+	if _, err := s.PostUserMessage("#identity-ops", "@alice", "hi", ""); err != nil {
+		t.Fatalf("PostUserMessage: %v", err)
+	}
+	outer, _ := eventOf(t, b.next(t))
+	eventID := outer.Data.(*slackevents.EventsAPICallbackEvent).EventID
+	for attempt, wait := range []time.Duration{3 * time.Second, time.Minute, 5 * time.Minute} {
+		clock.Advance(wait - time.Millisecond)
+		if got := s.Stats().EnvelopesSent; got != attempt+1 {
+			t.Fatalf("%v into delivery %d: %d envelopes sent, want %d (redelivered early)", wait-time.Millisecond, attempt, got, attempt+1)
+		}
+		clock.Advance(time.Millisecond)
+		evt := b.next(t)
+		outer, _ := eventOf(t, evt)
+		got := [3]any{outer.Data.(*slackevents.EventsAPICallbackEvent).EventID, evt.Request.RetryAttempt, evt.Request.RetryReason}
+		if want := [3]any{eventID, attempt + 1, "timeout"}; got != want {
+			t.Errorf("retry after %v = %v, want %v", wait, got, want)
+		}
+	}
+	clock.Advance(24 * time.Hour)
+	if st := s.Stats(); st.EnvelopesSent != 4 || st.EnvelopesRedelivered != 3 {
+		t.Errorf("after a day: sent %d redelivered %d, want 4 and 3", st.EnvelopesSent, st.EnvelopesRedelivered)
+	}
+}
+
+func TestIntegrationMessageIsBotMessage(t *testing.T) {
+	s := newServer(t, slackemu.Options{})
+	b := startBot(t, s, ackAll)
+	ts, err := s.PostIntegrationMessage("#identity-ops", "deploybot", "deploy <done>")
+	if err != nil {
+		t.Fatalf("PostIntegrationMessage: %v", err)
+	}
+	_, inner := eventOf(t, b.next(t))
+	msg := inner.(*slackevents.MessageEvent)
+	type fields struct{ SubType, User, Username, Text, TS string }
+	got := fields{msg.SubType, msg.User, msg.Username, msg.Text, msg.TimeStamp}
+	if diff := cmp.Diff(fields{"bot_message", "", "deploybot", "deploy &lt;done&gt;", ts}, got); diff != "" {
+		t.Errorf("bot_message (-want +got):\n%s", diff)
+	}
+	if msg.BotID == "" || msg.BotID == s.Identity().BotID {
+		t.Errorf("bot_id = %q, want the integration's, not the app's", msg.BotID)
+	}
+}
+
+// TestLateAckSettlesEvent acks only the retry of an event: the event counts
+// as acked once and nothing stays pending, so a test can wait for
+// EnvelopesPending == 0 after a retry.
+func TestLateAckSettlesEvent(t *testing.T) {
+	clock := newFakeClock()
+	s := newServer(t, slackemu.Options{Clock: clock})
+	b := startBot(t, s, func(evt socketmode.Event) bool { return evt.Request.RetryAttempt > 0 })
+	if _, err := s.PostUserMessage("#identity-ops", "@alice", "hi", ""); err != nil {
+		t.Fatalf("PostUserMessage: %v", err)
+	}
+	first := b.next(t)
+	clock.Advance(3 * time.Second)
+	b.next(t) // the retry, acked
+	waitFor(t, s, "the ack", func() bool { return s.Stats().EnvelopesAcked == 1 })
+	b.sm.Ack(*first.Request) // a straggler for the first delivery changes nothing
+	// A second event acked after the straggler, on the same socket, marks
+	// the point where the straggler has been read.
+	if _, err := s.PostUserMessage("#identity-ops", "@alice", "bye", ""); err != nil {
+		t.Fatalf("PostUserMessage: %v", err)
+	}
+	b.sm.Ack(*b.next(t).Request)
+	waitFor(t, s, "the second ack", func() bool { return s.Stats().EnvelopesAcked == 2 })
+	clock.Advance(time.Hour)
+	st := s.Stats()
+	if st.EnvelopesPending != 0 || st.EnvelopesSent != 3 || st.EnvelopesAcked != 2 {
+		t.Errorf("stats = %+v, want 3 sent, 2 acked, none pending", st)
+	}
+}

@@ -54,14 +54,21 @@ func (s *Server) SubmitView(viewID, user string, values map[string]map[string]st
 	s.mu.Unlock()
 
 	acks := make(chan json.RawMessage, 1)
+	// The deadline starts before the envelope leaves, so a test that moves a
+	// FakeClock once it sees the envelope sent always finds the timer set.
+	expired := make(chan struct{})
+	stop := s.opts.Clock.AfterFunc(ackDeadline, func() { close(expired) })
+	defer stop()
 	if err := s.send(interactiveEnvelope(typeInteractive, payload, true, func(p json.RawMessage) { acks <- p })); err != nil {
 		return ViewOutcome{}, fmt.Errorf("slackemu: submit view %s: %w", viewID, err)
 	}
 	select {
 	case ack := <-acks:
 		return s.applyViewAck(u.ID, v, ack)
-	case <-time.After(ackDeadline):
+	case <-expired:
 		return ViewOutcome{ResponseAction: "timeout", ViewID: viewID}, nil
+	case <-s.done:
+		return ViewOutcome{}, fmt.Errorf("slackemu: submit view %s: server closed", viewID)
 	}
 }
 

@@ -140,6 +140,14 @@ func TestViewSubmission(t *testing.T) {
 		t.Fatalf("stack = %d views, want 2", len(modals))
 	}
 	view.ID = out.ViewID
+	renamed := modal("Step 2b")
+	out = submit("again", slack.NewUpdateViewSubmissionResponse(&renamed))
+	if out.ResponseAction != "update" || out.ViewID != view.ID {
+		t.Errorf("update outcome = %+v, want the same view %s updated in place", out, view.ID)
+	}
+	if modals, _, _ := s.Views("@alice"); len(modals) != 2 || !strings.Contains(string(modals[1].Title), "Step 2b") {
+		t.Errorf("after update: %d modals, top title %s, want 2 with Step 2b on top", len(modals), modals[len(modals)-1].Title)
+	}
 	out = submit("done", nil)
 	if out.ResponseAction != "" || out.ViewID != modals[0].ID {
 		t.Errorf("plain ack outcome = %+v, want the pushed view closed, back to %s", out, modals[0].ID)
@@ -244,5 +252,54 @@ func TestInviteBot(t *testing.T) {
 	_, inner = eventOf(t, b.next(t))
 	if text := inner.(*slackevents.MessageEvent).Text; text != "now you hear me" {
 		t.Errorf("text = %q, want the #general message", text)
+	}
+}
+
+// TestViewSubmissionAckDeadline lets the 3-second ack deadline pass on a fake
+// clock: the outcome is "timeout", the modal stays open and a late ack does
+// nothing.
+func TestViewSubmissionAckDeadline(t *testing.T) {
+	clock := newFakeClock()
+	s := newServer(t, slackemu.Options{Clock: clock})
+	b := startBot(t, s, ackNone)
+	trig, _, err := s.RunCommand("#identity-ops", "@alice", "/syncerr", "")
+	if err != nil {
+		t.Fatalf("RunCommand: %v", err)
+	}
+	b.sm.Ack(*b.next(t).Request)
+	view, err := b.api.OpenView(trig, modal("Triage"))
+	if err != nil {
+		t.Fatalf("OpenView: %v", err)
+	}
+	type result struct {
+		out slackemu.ViewOutcome
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, err := s.SubmitView(view.ID, "@alice", map[string]map[string]string{"note": {"text": "x"}})
+		done <- result{out, err}
+	}()
+	late := b.next(t) // the view_submission, left unacked
+	clock.Advance(3*time.Second - time.Millisecond)
+	select {
+	case r := <-done:
+		t.Fatalf("SubmitView returned %+v before the deadline", r)
+	default:
+	}
+	clock.Advance(time.Millisecond)
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(testTimeout):
+		t.Fatal("SubmitView still waiting after the deadline")
+	}
+	if r.err != nil || r.out.ResponseAction != "timeout" || r.out.ViewID != view.ID {
+		t.Errorf("outcome = %+v, %v; want timeout with the view still open", r.out, r.err)
+	}
+	b.sm.Ack(*late.Request, slack.NewClearViewSubmissionResponse())
+	waitFor(t, s, "the late ack", func() bool { return s.Stats().EnvelopesAcked == 2 })
+	if modals, _, _ := s.Views("@alice"); len(modals) != 1 {
+		t.Errorf("after a late clear: %d modals, want the view still open", len(modals))
 	}
 }

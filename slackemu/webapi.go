@@ -200,6 +200,7 @@ func (s *Server) answer(w http.ResponseWriter, method string, res map[string]any
 	}
 	s.mu.Lock()
 	s.stats.countCall(method, outcome)
+	s.notifyLocked() // a Wait may be watching the call counts
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)

@@ -2,7 +2,11 @@ package slackemu_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -29,6 +33,22 @@ func TestAuthTest(t *testing.T) {
 func TestTokenChecks(t *testing.T) {
 	s := newServer(t, slackemu.Options{})
 	opsID, _ := s.ChannelID("#identity-ops")
+	// Slack takes the xapp token only from the Authorization header.
+	appTokenInBody := func() error {
+		resp, err := http.PostForm(s.APIURL()+"apps.connections.open", url.Values{"token": {s.AppToken()}})
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		var body struct {
+			OK    bool
+			Error string
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != 200 || body.OK {
+			return fmt.Errorf("status %d ok %v decode %v", resp.StatusCode, body.OK, err)
+		}
+		return errors.New(body.Error)
+	}
 	tests := []struct {
 		name string
 		call func() error
@@ -50,6 +70,7 @@ func TestTokenChecks(t *testing.T) {
 			_, _, err := slack.New(s.BotToken(), slack.OptionAPIURL(s.APIURL()), slack.OptionAppLevelToken(s.BotToken())).StartSocketModeContext(context.Background())
 			return err
 		}, "not_allowed_token_type"},
+		{"app token in the body of apps.connections.open", appTokenInBody, "not_authed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,10 +20,13 @@ const (
 	appID      = "A0EMUAPP01"
 	botID      = "B0EMUBOT01"
 	botUserID  = "U0EMUBOT01"
-	aliceID    = "U0EMUALICE"
-	bobID      = "U0EMUBOB01"
-	opsID      = "C0EMUOPS01"
-	generalID  = "C0EMUGEN01"
+	// hookBotID is the legacy integration (an incoming webhook) whose posts
+	// arrive as subtype bot_message.
+	hookBotID = "B0EMUHOOK1"
+	aliceID   = "U0EMUALICE"
+	bobID     = "U0EMUBOB01"
+	opsID     = "C0EMUOPS01"
+	generalID = "C0EMUGEN01"
 )
 
 // User is a workspace member as the emulator knows it.
@@ -57,11 +60,14 @@ type Edited struct {
 // Message is a message as the control API shows it: ephemeral messages
 // (EphemeralTo set) and response_url posts are included.
 type Message struct {
-	Channel     string          `json:"channel"`
-	TS          string          `json:"ts"`
-	ThreadTS    string          `json:"thread_ts,omitempty"`
-	User        string          `json:"user,omitempty"`
-	BotID       string          `json:"bot_id,omitempty"`
+	Channel  string `json:"channel"`
+	TS       string `json:"ts"`
+	ThreadTS string `json:"thread_ts,omitempty"`
+	User     string `json:"user,omitempty"`
+	BotID    string `json:"bot_id,omitempty"`
+	// Username names the integration that posted a bot_message (see
+	// PostIntegrationMessage); empty for the app's own bot and for users.
+	Username    string          `json:"username,omitempty"`
 	Text        string          `json:"text"`
 	Blocks      json.RawMessage `json:"blocks,omitempty"`
 	Reactions   []Reaction      `json:"reactions,omitempty"`

@@ -1,0 +1,294 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/syncerr/syncerr/bot/card"
+	"github.com/syncerr/syncerr/catalog"
+	"github.com/syncerr/syncerr/catalog/recognize"
+)
+
+// threadTTL is how long "this thread already has this code's card" holds;
+// longer than DedupTTL because threads stay active for days.
+const threadTTL = 7 * 24 * time.Hour
+
+// commandName is how help text names the command when asked by mention.
+const commandName = "/syncerr"
+
+// answer is a card and what recognition said about the text behind it.
+type answer struct {
+	msg     card.Message
+	code    string // the card's code; "" for help, list, no match, ambiguous
+	outcome string // metrics label: match, ambiguous, none, help, list
+}
+
+// lookup turns a query (a slash command's text or a mention) into an answer,
+// following the /syncerr grammar: "", "help" → help; "list" → list;
+// anything else is recognized. A single unknown word that resembles no code
+// is taken as an unknown subcommand and gets help, as Sentry's app does.
+func (b *Bot) lookup(query, command string, shareable bool) answer {
+	q := strings.TrimSpace(query)
+	switch strings.ToLower(q) {
+	case "", "help", "-h", "--help", "?":
+		return answer{msg: card.Help(command), outcome: "help"}
+	case "list":
+		return answer{msg: card.List(b.cat.Entries()), outcome: "list"}
+	}
+	res := b.engine.Recognize(q)
+	if len(res.Matches) == 0 {
+		closest := closestEntries(b.cat, q)
+		if len(closest) == 0 && isSingleWord(q) {
+			b.m.matches.WithLabelValues("none", "unknown_word").Inc()
+			return answer{msg: card.Help(command), outcome: "help"}
+		}
+		b.m.matches.WithLabelValues("none", "none").Inc()
+		return answer{msg: card.NoMatch(q, closest), outcome: "none"}
+	}
+	if res.Ambiguous && len(res.Matches) > 1 {
+		entries := b.entries(res.Matches)
+		for _, e := range entries {
+			b.m.matches.WithLabelValues(e.Code, "ambiguous").Inc()
+		}
+		return answer{msg: card.Ambiguous(entries, res.Identifiers), outcome: "ambiguous"}
+	}
+	e, ok := b.cat.Lookup(res.Matches[0].Code)
+	if !ok { // the engine only names catalog codes; guard anyway
+		return answer{msg: card.NoMatch(q, nil), outcome: "none"}
+	}
+	b.m.matches.WithLabelValues(e.Code, "match").Inc()
+	return answer{msg: card.Error(e, res.Identifiers, card.Options{Shareable: shareable}), code: e.Code, outcome: "match"}
+}
+
+func (b *Bot) entries(ms []recognize.Match) []catalog.Entry {
+	out := make([]catalog.Entry, 0, len(ms))
+	for _, m := range ms {
+		if e, ok := b.cat.Lookup(m.Code); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// handleSlash answers /syncerr: in the ack when a is not nil and still
+// waiting, else through response_url. Answers are ephemeral; error cards
+// carry the Share button.
+func (b *Bot) handleSlash(ctx context.Context, log zerolog.Logger, cmd slack.SlashCommand, a *slashAck) {
+	log.Debug().Str("text", cmd.Text).Msg("slash command")
+	ans := b.lookup(cmd.Text, cmd.Command, true)
+	if a != nil && a.send(ephemeral(ans.msg)) {
+		b.m.replies.WithLabelValues("slash").Inc()
+		return
+	}
+	if cmd.ResponseURL == "" {
+		log.Warn().Msg("slash command without response_url; cannot answer")
+		return
+	}
+	if err := b.respond(ctx, log, cmd.ChannelID, ans.msg, slack.MsgOptionResponseURL(cmd.ResponseURL, slack.ResponseTypeEphemeral)); err == nil {
+		b.m.replies.WithLabelValues("slash").Inc()
+	}
+}
+
+// responsePayload is a slash command answer carried in the ack (§1.6).
+type responsePayload struct {
+	ResponseType string        `json:"response_type"`
+	Text         string        `json:"text"`
+	Blocks       []slack.Block `json:"blocks,omitempty"`
+}
+
+func ephemeral(m card.Message) responsePayload {
+	return responsePayload{ResponseType: slack.ResponseTypeEphemeral, Text: m.Text, Blocks: m.Blocks}
+}
+
+// mentionRE matches a user mention as Slack encodes it: <@U123> or <@U123|name>.
+var mentionRE = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
+
+// handleMention answers @syncerr in the thread of the mention, in any
+// channel: whoever mentions the bot is asking.
+func (b *Bot) handleMention(ctx context.Context, log zerolog.Logger, ev *slackevents.AppMentionEvent) {
+	if b.isSelf(ev.User, ev.BotID, nil) || (ev.BotID != "" && !b.allowedBots[ev.BotID]) {
+		log.Debug().Msg("mention by a bot ignored")
+		return
+	}
+	if !b.seen.claim(messageKey(ev.Channel, ev.TimeStamp), b.opts.DedupTTL) {
+		b.m.duplicates.WithLabelValues("channel_ts").Inc()
+		log.Debug().Msg("message already answered")
+		return
+	}
+	query := mentionRE.ReplaceAllStringFunc(ev.Text, func(m string) string {
+		if strings.Contains(m, b.userID) {
+			return " "
+		}
+		return m
+	})
+	log.Debug().Str("text", ev.Text).Msg("mention")
+	ans := b.lookup(query, commandName, false)
+	thread := threadOf(ev.ThreadTimeStamp, ev.TimeStamp)
+	if ans.code != "" {
+		b.seen.claim(threadKey(ev.Channel, thread, ans.code), threadTTL)
+	}
+	_ = b.post(ctx, log, ev.Channel, thread, ans.msg, "mention")
+}
+
+// handleMessage auto-replies to a pasted error: only in configured channels,
+// only when recognition is confident (auto_reply), always in the thread, at
+// most once per message and once per (thread, code).
+func (b *Bot) handleMessage(ctx context.Context, log zerolog.Logger, ev *slackevents.MessageEvent) {
+	var (
+		user, botID, text, ts, thread string
+		profile                       *slack.BotProfile
+		edited                        bool
+	)
+	switch ev.SubType {
+	case "", "thread_broadcast", "file_share", "bot_message":
+		user, botID, text, ts, thread = ev.User, ev.BotID, ev.Text, ev.TimeStamp, ev.ThreadTimeStamp
+		if ev.Message != nil {
+			profile = ev.Message.BotProfile
+		}
+	case "message_changed":
+		// An edit may turn chatter into an error paste: answer it once,
+		// unless the original was answered already.
+		if ev.Message == nil || (ev.Message.SubType != "" && ev.Message.SubType != "thread_broadcast") {
+			return
+		}
+		m := ev.Message
+		user, botID, text, ts, thread, profile, edited = m.User, m.BotID, m.Text, m.Timestamp, m.ThreadTimestamp, m.BotProfile, true
+	default:
+		return // joins, deletes, topic changes, …: never answered (§2.5)
+	}
+	if b.isSelf(user, botID, profile) {
+		return
+	}
+	if (botID != "" || ev.SubType == "bot_message") && !b.allowedBots[botID] {
+		log.Debug().Str("from_bot", botID).Msg("message from another bot ignored")
+		return
+	}
+	if !b.autoAll && !b.autoChannels[ev.Channel] {
+		return
+	}
+	if strings.Contains(text, "<@"+b.userID) {
+		return // a mention: handleMention owns it
+	}
+	key := messageKey(ev.Channel, ts)
+	if edited && b.seen.has(key) {
+		return
+	}
+	log.Debug().Str("text", text).Bool("edited", edited).Msg("message")
+	res := b.engine.Recognize(text)
+	if !res.AutoReply || len(res.Matches) == 0 {
+		if len(res.Matches) > 0 {
+			b.m.matches.WithLabelValues(res.Matches[0].Code, "not_confident").Inc()
+		}
+		return
+	}
+	e, ok := b.cat.Lookup(res.Matches[0].Code)
+	if !ok {
+		return
+	}
+	if !b.seen.claim(key, b.opts.DedupTTL) {
+		b.m.duplicates.WithLabelValues("channel_ts").Inc()
+		return
+	}
+	thread = threadOf(thread, ts)
+	if !b.seen.claim(threadKey(ev.Channel, thread, e.Code), threadTTL) {
+		b.m.duplicates.WithLabelValues("thread_code").Inc()
+		log.Debug().Str("code", e.Code).Msg("thread already has this card")
+		return
+	}
+	b.m.matches.WithLabelValues(e.Code, "auto_reply").Inc()
+	_ = b.post(ctx, log, ev.Channel, thread, card.Error(e, res.Identifiers, card.Options{}), "auto")
+}
+
+// isSelf reports whether a message is the bot's own (§2.5): by user, by
+// bot ID, or by the app of its bot profile.
+func (b *Bot) isSelf(user, botID string, profile *slack.BotProfile) bool {
+	if user != "" && user == b.userID || botID != "" && botID == b.botID {
+		return true
+	}
+	app, _ := b.appID.Load().(string)
+	return profile != nil && app != "" && profile.AppID == app
+}
+
+// handleShare re-posts an ephemeral card for the whole channel and removes
+// the ephemeral one, both through the click's response_url.
+func (b *Bot) handleShare(ctx context.Context, log zerolog.Logger, cb slack.InteractionCallback, act *slack.BlockAction) {
+	msg, ok := b.shareable(cb, act.Value)
+	if !ok {
+		log.Warn().Msg("share of an unknown code ignored")
+		return
+	}
+	channel := cb.Channel.ID
+	if err := b.respond(ctx, log, channel, msg,
+		slack.MsgOptionResponseURL(cb.ResponseURL, slack.ResponseTypeInChannel)); err != nil {
+		return
+	}
+	b.m.replies.WithLabelValues("share").Inc()
+	_ = b.respond(ctx, log, channel, card.Message{Text: msg.Text}, slack.MsgOptionDeleteOriginal(cb.ResponseURL))
+}
+
+// shareable is the card to post for everyone: the clicked message's own
+// blocks without the Share button (they carry the identifiers of the
+// paste, which syncerr does not store), or the code's card re-rendered.
+func (b *Bot) shareable(cb slack.InteractionCallback, code string) (card.Message, bool) {
+	e, ok := b.cat.Lookup(code)
+	if !ok {
+		return card.Message{}, false
+	}
+	fresh := card.Error(e, recognize.Identifiers{}, card.Options{})
+	var blocks []slack.Block
+	for _, blk := range cb.Message.Blocks.BlockSet {
+		if ab, ok := blk.(*slack.ActionBlock); ok && ab.Elements != nil {
+			var keep []slack.BlockElement
+			for _, el := range ab.Elements.ElementSet {
+				if btn, ok := el.(*slack.ButtonBlockElement); ok && btn.ActionID == card.ActionShare {
+					continue
+				}
+				keep = append(keep, el)
+			}
+			if len(keep) == 0 {
+				continue
+			}
+			cp := *ab
+			cp.Elements = &slack.BlockElements{ElementSet: keep}
+			blk = &cp
+		}
+		blocks = append(blocks, blk)
+	}
+	if len(blocks) == 0 {
+		return fresh, true
+	}
+	return card.Message{Text: fresh.Text, Blocks: blocks}, true
+}
+
+// handlePick replaces an ambiguous answer with the chosen code's card.
+func (b *Bot) handlePick(ctx context.Context, log zerolog.Logger, cb slack.InteractionCallback, act *slack.BlockAction) {
+	e, ok := b.cat.Lookup(act.Value)
+	if !ok {
+		log.Warn().Msg("pick of an unknown code ignored")
+		return
+	}
+	b.m.matches.WithLabelValues(e.Code, "picked").Inc()
+	msg := card.Error(e, recognize.Identifiers{}, card.Options{Shareable: cb.Container.IsEphemeral})
+	if err := b.respond(ctx, log, cb.Channel.ID, msg, slack.MsgOptionReplaceOriginal(cb.ResponseURL)); err == nil {
+		b.m.replies.WithLabelValues("pick").Inc()
+	}
+}
+
+func messageKey(channel, ts string) string { return "msg:" + channel + ":" + ts }
+
+func threadKey(channel, thread, code string) string {
+	return "thread:" + channel + ":" + thread + ":" + code
+}
+
+func threadOf(threadTS, ts string) string {
+	if threadTS != "" {
+		return threadTS
+	}
+	return ts
+}
