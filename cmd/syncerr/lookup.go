@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -355,7 +356,7 @@ func writeBest(w io.Writer, e catalog.Entry, m recognize.Match, autoReply bool) 
 			fmt.Fprintf(w, "\n%s\n%s\n", name, indent(body))
 		}
 	}
-	section("Meaning", e.Message)
+	section("Meaning", cmp.Or(e.Summary, e.Message))
 	section("Cause", e.Scenario)
 	if len(e.Steps) > 0 {
 		fmt.Fprintln(w, "\nSteps")
