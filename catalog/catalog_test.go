@@ -86,8 +86,8 @@ func TestEnrichmentCoversEveryCode(t *testing.T) {
 			if _, ok := byCode[e.Code]; !ok {
 				t.Fatal("no enrichment")
 			}
-			if e.Title == "" || e.Category == "" || len(e.Steps) < 2 || len(e.Links) == 0 {
-				t.Errorf("incomplete enrichment: title %q, category %q, %d steps, %d links", e.Title, e.Category, len(e.Steps), len(e.Links))
+			if e.Title == "" || e.Summary == "" || e.Category == "" || len(e.Steps) < 2 || len(e.Links) == 0 {
+				t.Errorf("incomplete enrichment: title %q, summary %q, category %q, %d steps, %d links", e.Title, e.Summary, e.Category, len(e.Steps), len(e.Links))
 			}
 			if !slices.ContainsFunc(e.Links, func(l Link) bool { return strings.Contains(l.URL, "how-to-troubleshoot") }) {
 				t.Error("no troubleshooting link")

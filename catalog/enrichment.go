@@ -14,6 +14,7 @@ import (
 // table so that a re-import never loses it.
 type enrichment struct {
 	Title      string   `yaml:"title"`
+	Summary    string   `yaml:"summary"`
 	Category   Category `yaml:"category"`
 	AutoRetry  bool     `yaml:"auto_retry"`
 	Steps      []string `yaml:"steps"`
@@ -41,7 +42,7 @@ func enrich(entries []Entry, file []byte) error {
 			return fmt.Errorf("enrichment for %s: %w", entries[i].Code, err)
 		}
 		e := &entries[i]
-		e.Title, e.Category, e.AutoRetry = en.Title, en.Category, en.AutoRetry
+		e.Title, e.Summary, e.Category, e.AutoRetry = en.Title, strings.TrimSpace(en.Summary), en.Category, en.AutoRetry
 		e.Steps, e.Links, e.AADSTS, e.ErrorCodes, e.Related = en.Steps, en.Links, en.AADSTS, en.ErrorCodes, en.Related
 	}
 	return nil

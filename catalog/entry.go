@@ -28,6 +28,7 @@ type Entry struct {
 
 	// Our enrichment.
 	Title      string   `json:"title"`
+	Summary    string   `json:"summary"` // what it means, in our words; Message is what the portal shows
 	Category   Category `json:"category"`
 	AutoRetry  bool     `json:"auto_retry"`            // Microsoft retries it without anyone acting
 	Steps      []string `json:"steps"`                 // how to fix, in order

@@ -27,7 +27,7 @@ import (
 //	      - title: Restart the agent
 //	        url: https://wiki.example.com/runbooks/cloud-sync-agent
 //	    # Any Entry field may be set too; it replaces the current value:
-//	    # title, message, scenario, resolution, category, auto_retry,
+//	    # title, summary, message, scenario, resolution, category, auto_retry,
 //	    # steps, links, aadsts, error_codes, related.
 //
 // A new code needs at least a title and a message.
@@ -40,6 +40,7 @@ type overlayEntry struct {
 	Code string `yaml:"code"`
 
 	Title      *string   `yaml:"title"`
+	Summary    *string   `yaml:"summary"`
 	Message    *string   `yaml:"message"`
 	Scenario   *string   `yaml:"scenario"`
 	Resolution *string   `yaml:"resolution"`
@@ -248,7 +249,7 @@ func (o *overlayer) check(oe overlayEntry, p string, lines fileLines, at func(in
 			at(lines.of(p+".code"), "new code %s needs a title and a message", strings.TrimSpace(oe.Code))
 		}
 	}
-	for name, v := range map[string]*string{"title": oe.Title, "message": oe.Message, "scenario": oe.Scenario,
+	for name, v := range map[string]*string{"title": oe.Title, "summary": oe.Summary, "message": oe.Message, "scenario": oe.Scenario,
 		"resolution": oe.Resolution, "owner": oe.Owner, "notes": oe.Notes} {
 		if v != nil && strings.TrimSpace(*v) == "" {
 			at(lines.of(p+"."+name), "%s is empty; leave it out to keep the current text", name)
@@ -309,6 +310,7 @@ func (o *overlayer) merge(oe overlayEntry, code string, s site, p string, lines 
 		}
 	}
 	setText(&e.Title, oe.Title)
+	setText(&e.Summary, oe.Summary)
 	setText(&e.Message, oe.Message)
 	setText(&e.Scenario, oe.Scenario)
 	setText(&e.Resolution, oe.Resolution)

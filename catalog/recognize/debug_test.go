@@ -13,6 +13,6 @@ func TestDebugText(t *testing.T) {
 	if text == "" {
 		t.Skip("RECOGNIZE_TEXT not set")
 	}
-	b, _ := json.MarshalIndent(engine(t).Recognize(text), "", "  ")
+	b, _ := json.MarshalIndent(engine(t).Explain(text), "", "  ")
 	t.Log(string(b))
 }

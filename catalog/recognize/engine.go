@@ -14,21 +14,28 @@ import (
 type Engine struct {
 	codes []string // catalog order; indexes below refer to it
 
-	features map[uint64]int32 // feature hash → index in feats
+	features hashIndex // feature hash → index in feats
 	feats    []feature
 	docs     []doc
 
-	keys      map[string]int // code or alias, letters and digits lower-cased → code index
-	keyList   []codeKey
-	minKeyLen int
-	maxKeyLen int
-	prefixes  map[string]bool // every prefix of every key, for joining "Azure Active Directory …"
+	keys         map[string]int // code or alias, letters and digits lower-cased → code index
+	keyList      []codeKey
+	keyIndex     hashIndex // hashString of a key → index in keyList
+	minKeyLen    int
+	maxKeyLen    int
+	prefixHashes hashIndex // every start of every key, for joining "Azure Active Directory …"
 
 	aadsts     map[string][]int // AADSTS code → codes whose message carries it
 	errorCodes map[string][]int // numeric error code → codes
 	httpStatus map[string][]int // HTTP status number → codes
 
-	quick map[uint64]struct{} // lower-case word stems that may start a match; see mayMatch
+	// catalogWords are the lower-case words of the catalog's own text.
+	// One written like a code ("ADToAADSyncServiceAccount", the sync
+	// account's name) is no unknown error code.
+	catalogWords hashIndex
+
+	quick         hashIndex // lower-case word stems that may start a match; see mayMatch
+	quickPrefixes hashIndex // starts of keys, longWord letters and more
 }
 
 type featureKind uint8
@@ -71,6 +78,11 @@ type feature struct {
 	kind     featureKind
 	codes    int // how many codes carry it (document frequency)
 	postings []posting
+	// signIn marks a feature found only in the sign-in error a message
+	// quotes ("AADSTS50055: The password is expired."): Entra prints that
+	// text for every application, so quoting it does not place a text in
+	// Cloud Sync's world.
+	signIn bool
 }
 
 type posting struct {
@@ -96,14 +108,12 @@ type codeKey struct {
 func New(c *catalog.Catalog) *Engine { return build(c.Entries()) }
 
 func build(entries []catalog.Entry) *Engine {
+	features := map[uint64]int32{}
 	e := &Engine{
-		features:   map[uint64]int32{},
 		keys:       map[string]int{},
-		prefixes:   map[string]bool{},
 		aadsts:     map[string][]int{},
 		errorCodes: map[string][]int{},
 		httpStatus: map[string][]int{},
-		quick:      map[uint64]struct{}{},
 	}
 	type pending struct {
 		h      uint64
@@ -112,17 +122,22 @@ func build(entries []catalog.Entry) *Engine {
 		code   int
 		doc    int
 		source source
+		signIn bool
 	}
 	var all []pending
 	// topical marks the features made only of context words ("cloud
 	// sync", "agent"): they say what a text is about, not which error.
 	topical := map[uint64]bool{}
 	var texts []string
+	catalogWords := map[uint64]bool{}
 	addDoc := func(code int, src source, text string) {
 		d := len(e.docs)
 		e.docs = append(e.docs, doc{code: code, source: src})
 		texts = append(texts, text)
-		ts := textTerms(normalize(text))
+		norm := normalize(text)
+		tokenize(norm, foldLower(norm), func(t token) { catalogWords[hashString(t.s)] = true })
+		ts := textTerms(norm)
+		signInFrom, signInTo := signInSpan(norm)
 		seen := map[uint64]bool{}
 		featurize(ts, func(h uint64, kind featureKind, from, to int) {
 			// A translated message is matched verbatim (shingles, CJK
@@ -135,7 +150,8 @@ func build(entries []catalog.Entry) *Engine {
 			if kind == unigram && topicalTerms[ts[from].s] || kind == bigram && topicalTerms[ts[from].s] && topicalTerms[ts[to].s] {
 				topical[h] = true
 			}
-			all = append(all, pending{h: h, kind: kind, label: featureLabel(ts, kind, from, to), code: code, doc: d, source: src})
+			signIn := signInFrom <= ts[from].start && ts[to].end <= signInTo
+			all = append(all, pending{h: h, kind: kind, label: featureLabel(ts, kind, from, to), code: code, doc: d, source: src, signIn: signIn})
 		})
 	}
 	for i, en := range entries {
@@ -199,20 +215,49 @@ func build(entries []catalog.Entry) *Engine {
 		if topical[p.h] {
 			w *= topicalWeight
 		}
-		id, ok := e.features[p.h]
+		id, ok := features[p.h]
 		if !ok {
 			id = int32(len(e.feats))
-			e.features[p.h] = id
-			e.feats = append(e.feats, feature{label: p.label, kind: p.kind, codes: df})
+			features[p.h] = id
+			e.feats = append(e.feats, feature{label: p.label, kind: p.kind, codes: df, signIn: true})
 		}
+		e.feats[id].signIn = e.feats[id].signIn && p.signIn
 		e.feats[id].postings = append(e.feats[id].postings, posting{code: int32(p.code), doc: int32(p.doc), weight: float32(w)})
 		e.docs[p.doc].total += w
 	}
 	for i := range e.feats {
 		slices.SortFunc(e.feats[i].postings, func(a, b posting) int { return int(a.code - b.code) })
 	}
+	e.features = newHashIndex(features, func(id int32) int32 { return id })
+	keyIndex, prefixes := map[uint64]int32{}, map[uint64]bool{}
+	for i, k := range e.keyList {
+		keyIndex[hashString(k.key)] = int32(i)
+		for n := 1; n <= len(k.key); n++ {
+			prefixes[hashString(k.key[:n])] = true
+		}
+	}
+	e.keyIndex = newHashIndex(keyIndex, func(i int32) int32 { return i })
+	e.prefixHashes = newHashIndex(prefixes, func(bool) int32 { return 1 })
+	e.catalogWords = newHashIndex(catalogWords, func(bool) int32 { return 1 })
 	e.buildQuick(texts, n)
 	return e
+}
+
+// signInSpan is where a catalog message quotes Entra's sign-in error: from
+// its AADSTS code to the first GUID after it (the trace id) or the end.
+// from > to when there is none.
+func signInSpan(norm string) (from, to int) {
+	lower := foldLower(norm)
+	i := strings.Index(lower, "aadsts")
+	if i < 0 {
+		return 1, 0
+	}
+	for j := i; j < len(norm); j++ {
+		if j >= 8 && norm[j] == '-' && guidAt(norm, j-8) != "" {
+			return i, j - 8
+		}
+	}
+	return i, len(norm)
 }
 
 func appendCode(list []int, code int) []int {
@@ -245,9 +290,6 @@ func (e *Engine) addKey(name string, code int) {
 	e.maxKeyLen = max(e.maxKeyLen, len(k))
 	if e.minKeyLen == 0 || len(k) < e.minKeyLen {
 		e.minKeyLen = len(k)
-	}
-	for i := 1; i <= len(k); i++ {
-		e.prefixes[k[:i]] = true
 	}
 }
 

@@ -49,23 +49,7 @@ var errorCodeLabels = []string{
 func extract(text, lower string) Identifiers {
 	var ids Identifiers
 	ids.JobID = jobID(text, lower)
-	for _, l := range idLabels {
-		f := l.field(&ids)
-		if *f != "" {
-			continue
-		}
-		for from := 0; ; {
-			i := strings.Index(lower[from:], l.label)
-			if i < 0 {
-				break
-			}
-			from += i + len(l.label)
-			if g := guidAfter(text, from); g != "" {
-				*f = g
-				break
-			}
-		}
-	}
+	labelledGUIDs(text, lower, &ids)
 	if i := strings.Index(lower, "timestamp"); i >= 0 {
 		ids.Timestamp = timestampAfter(text, i+len("timestamp"))
 	}
@@ -74,6 +58,42 @@ func extract(text, lower string) Identifiers {
 	ids.Tenant = tenant(lower)
 	ids.HTTPStatus = httpStatus(text)
 	return ids
+}
+
+// labelledGUIDs fills the trace, correlation and tracking ids. It looks
+// for GUIDs first, in one pass over the text, and then at the label just
+// before each: one scan instead of one per label and language. The first
+// GUID under each label wins.
+func labelledGUIDs(text, lower string, ids *Identifiers) {
+	for from := 0; from < len(text); {
+		i := strings.IndexByte(text[from:], '-')
+		if i < 0 {
+			return
+		}
+		start := from + i - 8 // a GUID's first dash is its ninth byte
+		from += i + 1
+		if start < 0 || start > 0 && isHex(text[start-1]) {
+			continue
+		}
+		g := guidAt(text, start)
+		if g == "" {
+			continue
+		}
+		from = start + 36
+		// Up to eight spaces, tabs and colons sit between label and GUID.
+		j := start
+		for n := 0; j > 0 && n < 8 && (lower[j-1] == ' ' || lower[j-1] == ':' || lower[j-1] == '\t'); n++ {
+			j--
+		}
+		for _, l := range idLabels {
+			if strings.HasSuffix(lower[:j], l.label) {
+				if f := l.field(ids); *f == "" {
+					*f = g
+				}
+				break
+			}
+		}
+	}
 }
 
 // jobID finds AD2AADProvisioning.<32 hex>.<guid>, also when a localized
@@ -122,16 +142,6 @@ func skipSeparators(s string, i int) int {
 		i++
 	}
 	return i
-}
-
-// guidAfter parses a GUID after a label: optional colon, spaces, then the
-// GUID. Some localized pages glue two labels before two GUIDs
-// ("identifiant de corrélation 14b6…:57d9…"); the first GUID is taken.
-func guidAfter(s string, i int) string {
-	for n := 0; i < len(s) && n < 8 && (s[i] == ' ' || s[i] == ':' || s[i] == '\t'); n++ {
-		i++
-	}
-	return guidAt(s, i)
 }
 
 // guidAt parses the 8-4-4-4-12 GUID starting at i, or returns "".
@@ -224,28 +234,73 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
+// codeLabels are the error code labels that contain "cod", with where:
+// errorCode finds them all in one scan for "cod". The others (in scripts
+// without it) are searched one by one, and only in non-ASCII text.
+var codeLabels, otherCodeLabels = func() (anchored []anchoredLabel, others []string) {
+	for _, l := range errorCodeLabels {
+		if at := strings.Index(l, "cod"); at >= 0 {
+			anchored = append(anchored, anchoredLabel{l, at})
+		} else {
+			others = append(others, l)
+		}
+	}
+	return anchored, others
+}()
+
+type anchoredLabel struct {
+	label string
+	at    int // offset of "cod" in label
+}
+
 // errorCode finds "Error Code: 81" and its localized forms; the number must
 // follow the label within a colon and a few spaces.
 func errorCode(lower string) string {
-	for _, label := range errorCodeLabels {
+	for from := 0; ; {
+		i := strings.Index(lower[from:], "cod")
+		if i < 0 {
+			break
+		}
+		at := from + i
+		from = at + 3
+		for _, l := range codeLabels {
+			if start := at - l.at; start >= 0 && strings.HasPrefix(lower[start:], l.label) {
+				if n := numberAfter(lower, start+len(l.label)); n != "" {
+					return n
+				}
+			}
+		}
+	}
+	if isASCII(lower) {
+		return ""
+	}
+	for _, label := range otherCodeLabels {
 		for from := 0; ; {
 			i := strings.Index(lower[from:], label)
 			if i < 0 {
 				break
 			}
-			j := from + i + len(label)
-			from = j
-			for n := 0; j < len(lower) && n < 4 && (lower[j] == ' ' || lower[j] == ':'); n++ {
-				j++
-			}
-			k := j
-			for k < len(lower) && isDigit(lower[k]) {
-				k++
-			}
-			if k > j && k-j <= 6 {
-				return lower[j:k]
+			from += i + len(label)
+			if n := numberAfter(lower, from); n != "" {
+				return n
 			}
 		}
+	}
+	return ""
+}
+
+// numberAfter returns the number of up to six digits that follows a label
+// at j, past a colon and a few spaces.
+func numberAfter(lower string, j int) string {
+	for n := 0; j < len(lower) && n < 4 && (lower[j] == ' ' || lower[j] == ':'); n++ {
+		j++
+	}
+	k := j
+	for k < len(lower) && isDigit(lower[k]) {
+		k++
+	}
+	if k > j && k-j <= 6 {
+		return lower[j:k]
 	}
 	return ""
 }

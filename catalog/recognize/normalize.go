@@ -66,9 +66,15 @@ func slackMarkup(s string) string {
 			return b.String()
 		}
 		j := strings.IndexByte(s[i:], '>')
-		if j < 0 || strings.IndexByte(s[i+1:i+j], '<') >= 0 {
-			b.WriteString(s[:i+1])
-			s = s[i+1:]
+		if j < 0 {
+			b.WriteString(s) // no markup closes after here
+			return b.String()
+		}
+		if k := strings.LastIndexByte(s[i+1:i+j], '<'); k >= 0 {
+			// Only the last '<' before the '>' can open markup: skipping
+			// to it keeps "<<<<…>" linear.
+			b.WriteString(s[:i+1+k])
+			s = s[i+1+k:]
 			continue
 		}
 		inner := s[i+1 : i+j]

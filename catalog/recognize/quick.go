@@ -3,6 +3,7 @@ package recognize
 import (
 	"math"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -40,9 +41,17 @@ var chatWords = func() map[string]bool {
 var quickExtras = []string{"timed", "azure", "entra", "bus", "prem", "premis", "aad", "onmicrosoft"}
 
 func (e *Engine) buildQuick(texts []string, n float64) {
-	add := func(s string) { e.quick[hashString(s)] = struct{}{} }
+	quick, prefixes := map[uint64]bool{}, map[uint64]bool{}
+	defer func() {
+		yes := func(bool) int32 { return 1 }
+		e.quick, e.quickPrefixes = newHashIndex(quick, yes), newHashIndex(prefixes, yes)
+	}()
+	add := func(s string) { quick[hashString(s)] = true }
 	for _, k := range e.keyList {
 		add(k.key)
+		for n := longWord; n <= len(k.key); n++ {
+			prefixes[hashString(k.key[:n])] = true
+		}
 	}
 	for _, w := range quickExtras {
 		add(w)
@@ -67,7 +76,7 @@ func (e *Engine) buildQuick(texts []string, n float64) {
 			if syn, ok := synonyms[s]; ok {
 				term = syn
 			}
-			id, ok := e.features[mix(uint64(unigram), hashString(term))]
+			id, ok := e.features.get(mix(uint64(unigram), hashString(term)))
 			if !ok || math.Log((n+1)/float64(e.feats[id].codes)) < minQuickIDF {
 				return
 			}
@@ -77,12 +86,19 @@ func (e *Engine) buildQuick(texts []string, n float64) {
 }
 
 // mayMatch reports whether text could hold a catalog error. It never
-// allocates.
+// allocates. Non-ASCII punctuation and symbols (curly quotes from phones,
+// emoji, dashes) are separators here as in the tokenizer; a non-ASCII
+// letter may be a localized message and takes the full path.
 func (e *Engine) mayMatch(text string) bool {
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c >= utf8.RuneSelf {
-			return true
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+				return true
+			}
+			i += size
+			continue
 		}
 		if !isAlnum(c) {
 			i++
@@ -92,18 +108,56 @@ func (e *Engine) mayMatch(text string) bool {
 		for j < len(text) && isAlnum(text[j]) {
 			j++
 		}
+		if j < len(text) && text[j] >= utf8.RuneSelf {
+			if r, _ := utf8.DecodeRuneInString(text[j:]); unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) {
+				return true // a word that goes on in another script ("détecté")
+			}
+		}
 		w := text[i:j]
 		i = j
-		if len(w) >= longWord || len(w) < 2 {
-			if len(w) >= longWord {
-				return true
-			}
+		if len(w) < 2 {
 			continue
 		}
 		if len(w) >= 6 && strings.EqualFold(w[:6], "aadsts") {
 			return true
 		}
-		if _, ok := e.quick[hashLower(w[:stemLen(w)])]; ok {
+		if e.quickWord(w) {
+			return true
+		}
+		if len(w) >= longWord && e.mayBeCode(w) {
+			return true
+		}
+		// The tokenizer also reads a CamelCase word word by word
+		// ("HybridSynchronizationUnableToFindDomainController"), so must this.
+		if len(w) >= 6 && isCamel(w) {
+			for from := 0; from < len(w); {
+				to := camelBreak(w, from)
+				if to-from >= 2 && e.quickWord(w[from:to]) {
+					return true
+				}
+				from = to
+			}
+		}
+	}
+	return false
+}
+
+// quickWord reports whether the stem of an ASCII word is in the quick set.
+func (e *Engine) quickWord(w string) bool { return e.quick.has(hashLower(w[:stemLen(w)])) }
+
+// mayBeCode reports whether a long word could be a code as codeEvidence
+// reads it: whole, truncated, or misspelled. Unknown codes need no look:
+// they only lower the score of what else matched.
+func (e *Engine) mayBeCode(w string) bool {
+	if h := hashLower(w); e.quick.has(h) || e.quickPrefixes.has(h) {
+		return true
+	}
+	if len(w) < minTypoLen {
+		return false
+	}
+	limit := typoLimit(len(w))
+	for _, k := range e.keyList {
+		if abs(len(k.key)-len(w)) <= limit && osa(w, k.key, limit) <= limit {
 			return true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Evidence weights, in score points. A score is turned into a confidence
@@ -38,10 +39,14 @@ var topicalTerms = wordSet(`sync cloud agent provision entra quarantin tenant ad
 var contextTerms = wordSet(`sync cloud agent provision entra quarantin tenant ad ad2aadprovisioning servicebus
 	onprem scim adtoaadsyncserviceaccount credentialsinvalid credentialsexpired unexpectederror his`)
 
+// wordSet is a set of terms: each word as written and as stem() leaves
+// it, since text terms are stemmed ("CredentialsExpired" is read as
+// "credentialsexpir").
 func wordSet(words string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(words) {
 		m[w] = true
+		m[stem(w)] = true
 	}
 	return m
 }
@@ -52,7 +57,14 @@ type evidence struct {
 	coverage         float64 // best share of one message's weight the text covers
 	code, ids        float64
 	strong           bool // evidence enough to speak unasked
-	signals          []Signal
+	// contextual evidence is strong only in a text about Cloud Sync: a
+	// code that is also an English word ("TimeOut"), or an AADSTS code,
+	// which every app that signs in to Entra can show.
+	contextual bool
+	// ownVerbatim is the part of verbatim that is Cloud Sync's own text,
+	// not the sign-in error text every Entra app shares (see feature.signIn).
+	ownVerbatim float64
+	signals     []Signal
 }
 
 type hit struct {
@@ -61,31 +73,86 @@ type hit struct {
 	source source // where the best-weighted occurrence is
 }
 
-// Recognize names the catalog codes that text is about, best first.
-func (e *Engine) Recognize(text string) Result {
-	res := Result{Matches: []Match{}}
-	if !e.mayMatch(text) {
-		return res
+// Recognize names the catalog codes that text is about, best first. It
+// leaves Match.Signals empty: listing the evidence costs more than finding
+// it, and only Explain's callers read it.
+func (e *Engine) Recognize(text string) Result { return e.recognize(text, false) }
+
+// Explain is Recognize with the evidence for each match in Match.Signals,
+// strongest first (what `syncerr lookup --explain` prints).
+func (e *Engine) Explain(text string) Result { return e.recognize(text, true) }
+
+// scratch holds the working slices of one recognition. They are pooled:
+// a paste needs a few kilobytes of them, and allocating those on every
+// message would make the garbage collector the biggest cost of the path.
+type scratch struct {
+	toks     []token
+	codeToks []token
+	ts       []term
+	ids      []int32
+	seen     []string
+	covered  []float64
+	ev       []evidence
+	scores   []float64
+	order    []int
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// resize returns s with length n, zeroed, reusing its array when it can.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
 	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+func (e *Engine) recognize(text string, explain bool) Result {
+	if !e.mayMatch(text) {
+		return Result{Matches: []Match{}}
+	}
+	return e.analyze(text, explain)
+}
+
+// analyze is recognition without the quick path's shortcut.
+func (e *Engine) analyze(text string, explain bool) Result {
+	res := Result{Matches: []Match{}}
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+
 	norm := normalize(text)
 	lower := foldLower(norm)
 	res.Identifiers = extract(norm, lower)
 
-	toks := make([]token, 0, len(lower)/5+8)
+	toks := sc.toks[:0]
 	tokenize(norm, lower, func(t token) { toks = append(toks, t) })
-	ts := make([]term, 0, len(toks))
+	ts := sc.ts[:0]
 	terms(toks, func(t term) { ts = append(ts, t) })
+	sc.toks, sc.ts = toks, ts
 
-	ev := make([]evidence, len(e.codes))
-	foreign := e.codeEvidence(norm, toks, ev)
-	featureIDs, context := e.phraseEvidence(ts, ev)
+	if cap(sc.ev) < len(e.codes) {
+		sc.ev = make([]evidence, len(e.codes))
+	}
+	sc.ev = sc.ev[:len(e.codes)]
+	for i := range sc.ev {
+		sc.ev[i] = evidence{signals: sc.ev[i].signals[:0]} // keep the signals' array
+	}
+	ev := sc.ev
+	foreign := e.codeEvidence(norm, toks, ev, sc)
+	featureIDs, context := e.phraseEvidence(ts, ev, sc)
 	foreign = e.idEvidence(res.Identifiers, context, ev) || foreign
+	for i := range ev {
+		ev[i].strong = ev[i].strong || ev[i].contextual && context
+	}
 
 	anyCode := false
 	for i := range ev {
 		anyCode = anyCode || ev[i].code >= wCodePrefix/2
 	}
-	scores := make([]float64, len(e.codes))
+	sc.scores = resize(sc.scores, len(e.codes))
+	scores := sc.scores
 	for i := range ev {
 		v := &ev[i]
 		s := v.phrase + v.verbatim + v.code + v.ids
@@ -98,7 +165,8 @@ func (e *Engine) Recognize(text string) Result {
 		}
 		scores[i] = s
 	}
-	order := make([]int, len(e.codes))
+	sc.order = resize(sc.order, len(e.codes))
+	order := sc.order
 	for i := range order {
 		order[i] = i
 	}
@@ -142,12 +210,15 @@ func (e *Engine) Recognize(text string) Result {
 		if rank == 0 {
 			conf = topConf
 		}
-		res.Matches = append(res.Matches, Match{
+		m := Match{
 			Code:       e.codes[c],
 			Confidence: round3(conf),
 			Reason:     reason(&ev[c], res.Ambiguous && rank < tied),
-			Signals:    e.signals(int32(c), &ev[c], featureIDs),
-		})
+		}
+		if explain {
+			m.Signals = e.signals(int32(c), &ev[c], featureIDs)
+		}
+		res.Matches = append(res.Matches, m)
 	}
 	best := &ev[order[0]]
 	res.AutoReply = best.strong && confidence(top) >= 0.8 && !(foreign && !anyCode) && (!res.Ambiguous || tied <= 4)
@@ -167,14 +238,16 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 // codeEvidence looks for the codes themselves: exact in any case, split by
 // spaces, underscores or hyphens, within edit distance, or truncated. It
 // reports whether the text names an error code that is not in the catalog.
-func (e *Engine) codeEvidence(text string, all []token, ev []evidence) (foreign bool) {
-	toks := make([]token, 0, len(all))
+func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scratch) (foreign bool) {
+	toks := sc.codeToks[:0]
 	for _, t := range all {
 		if !t.part {
 			toks = append(toks, t)
 		}
 	}
-	seen := map[string]bool{}
+	sc.codeToks = toks
+	seen := sc.seen[:0]
+	defer func() { sc.seen = seen[:0] }()
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.cjk || t.number || len(t.s) < 3 {
@@ -182,17 +255,19 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence) (foreign 
 		}
 		// The longest run of tokens joined by single separators that still
 		// spells the start of a key: "Azure-Active-Directory-Expired-Credentials".
-		joined, end := t.s, i
-		for j := i + 1; j < len(toks) && len(joined) < e.maxKeyLen && e.prefixes[joined]; j++ {
-			if toks[j].cjk || !joinable(text[toks[j-1].end:toks[j].start]) || !e.prefixes[joined+toks[j].s] {
+		// Hashes are extended word by word (FNV-1a streams), so no string
+		// is built unless a key matches.
+		h, n, end := hashString(t.s), len(t.s), i
+		for j := i + 1; j < len(toks) && n < e.maxKeyLen && e.prefixHashes.has(h); j++ {
+			next := hashMore(h, toks[j].s)
+			if toks[j].cjk || !joinable(text[toks[j-1].end:toks[j].start]) || !e.prefixHashes.has(next) {
 				break
 			}
-			joined += toks[j].s
-			end = j
+			h, n, end = next, n+len(toks[j].s), j
 		}
 		if end > i {
-			if code, ok := e.keys[joined]; ok {
-				e.exactCode(text[t.start:toks[end].end], joined, code, ev)
+			if k, ok := e.key(h, toks[i:end+1]); ok {
+				e.exactCode(text[t.start:toks[end].end], k.key, k.code, ev)
 				i = end
 				continue
 			}
@@ -201,22 +276,39 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence) (foreign 
 			continue
 		}
 		raw := text[t.start:t.end]
-		if code, ok := e.keys[t.s]; ok {
-			e.exactCode(raw, t.s, code, ev)
+		if k, ok := e.key(hashString(t.s), toks[i:i+1]); ok {
+			e.exactCode(raw, k.key, k.code, ev)
 			continue
 		}
-		if len(t.s) < longWord || seen[t.s] {
+		if len(t.s) < longWord || slices.Contains(seen, t.s) {
 			continue
 		}
-		seen[t.s] = true
+		seen = append(seen, t.s)
 		if e.truncated(t.s, ev) || e.typo(t.s, ev) {
 			continue
 		}
-		if looksLikeCode(raw) {
+		if !e.catalogWords.has(hashString(t.s)) && looksLikeCode(raw) {
 			foreign = true
 		}
 	}
 	return foreign
+}
+
+// key returns the code key whose hash is h, if the words spell it.
+func (e *Engine) key(h uint64, words []token) (codeKey, bool) {
+	i, ok := e.keyIndex.get(h)
+	if !ok {
+		return codeKey{}, false
+	}
+	k := e.keyList[i]
+	rest := k.key
+	for _, w := range words {
+		if !strings.HasPrefix(rest, w.s) {
+			return codeKey{}, false
+		}
+		rest = rest[len(w.s):]
+	}
+	return k, rest == ""
 }
 
 // joinable reports whether the bytes between two tokens are one separator
@@ -233,16 +325,25 @@ func joinable(gap string) bool {
 	return true
 }
 
+// distinctiveKey is the length from which a code (letters and digits) is
+// no everyday word: "AzureDirectoryServiceServerBusy" names the error in
+// any case and any company, "TimeOut" only when spelled as the catalog
+// spells it, and only in a text about Cloud Sync ("bump the HTTP client
+// TimeOut to 30s" is not one).
+const distinctiveKey = 15
+
 func (e *Engine) exactCode(raw, key string, code int, ev []evidence) {
 	name := e.keyName(key)
-	strong := len(key) >= 15 || lettersOf(raw) == lettersOf(name)
+	distinctive := len(key) >= distinctiveKey
+	exact := sameLetters(raw, name)
 	w, detail := float64(wCodeWeak), raw+" (not as the catalog writes it)"
-	if strong {
+	if distinctive || exact {
 		w, detail = wCodeExact, raw
 	}
 	if w > ev[code].code {
 		ev[code].code = w
-		ev[code].strong = ev[code].strong || strong
+		ev[code].strong = ev[code].strong || distinctive
+		ev[code].contextual = ev[code].contextual || exact && !distinctive
 		ev[code].signals = append(ev[code].signals, Signal{Kind: "code", Detail: detail, Weight: w})
 	}
 }
@@ -256,21 +357,32 @@ func (e *Engine) keyName(key string) string {
 	return key
 }
 
-func lettersOf(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; isAlnum(c) {
-			b.WriteByte(c)
+// sameLetters reports whether a and b have the same letters and digits in
+// the same case, whatever separates them.
+func sameLetters(a, b string) bool {
+	i, j := 0, 0
+	for {
+		for i < len(a) && !isAlnum(a[i]) {
+			i++
 		}
+		for j < len(b) && !isAlnum(b[j]) {
+			j++
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		if a[i] != b[j] {
+			return false
+		}
+		i, j = i+1, j+1
 	}
-	return b.String()
 }
 
 // truncated gives evidence to every code the word is a start of, when it is
 // long enough to mean something; a start shared by several codes is split
 // between them.
 func (e *Engine) truncated(w string, ev []evidence) bool {
-	if len(w) < longWord || !e.prefixes[w] {
+	if len(w) < longWord || !e.prefixHashes.has(hashString(w)) {
 		return false
 	}
 	var matched []codeKey
@@ -295,17 +407,27 @@ func (e *Engine) truncated(w string, ev []evidence) bool {
 	return true
 }
 
-// typo gives evidence to the codes within edit distance of the word: one
-// edit for words under 16 letters, two from there on. A longer word that
-// differs by whole words ("…AgentTimeout") is a different code.
+// Typos are looked for in words of minTypoLen letters or more: shorter
+// words are too close to ordinary ones.
+const minTypoLen = 12
+
+// typoLimit is the edit distance tolerated in a word of n letters: one
+// edit under 16 letters, two from there on.
+func typoLimit(n int) int {
+	if n >= 16 {
+		return 2
+	}
+	return 1
+}
+
+// typo gives evidence to the codes within edit distance of the word (see
+// typoLimit). A longer word that differs by whole words ("…AgentTimeout")
+// is a different code.
 func (e *Engine) typo(w string, ev []evidence) bool {
-	if len(w) < 12 {
+	if len(w) < minTypoLen {
 		return false
 	}
-	limit := 1
-	if len(w) >= 16 {
-		limit = 2
-	}
+	limit := typoLimit(len(w))
 	best, found := limit+1, []codeKey(nil)
 	for _, k := range e.keyList {
 		if abs(len(k.key)-len(w)) > limit {
@@ -341,30 +463,42 @@ func abs(x int) int {
 	return x
 }
 
+// osaMaxLen is the longest word osa compares on its stack; longer ones
+// take a heap row.
+const osaMaxLen = 64
+
 // osa is the optimal string alignment distance between a and b (Damerau–
-// Levenshtein where a transposed pair is not edited again), or limit+1 once
-// it must exceed limit.
+// Levenshtein where a transposed pair is not edited again), ASCII letters
+// compared without case, or limit+1 once it must exceed limit. It does not
+// allocate for words up to osaMaxLen bytes: the quick path calls it.
 func osa(a, b string, limit int) int {
 	n, m := len(a), len(b)
 	if abs(n-m) > limit {
 		return limit + 1
 	}
-	prev2 := make([]int, m+1)
-	prev := make([]int, m+1)
-	cur := make([]int, m+1)
-	for j := range prev {
+	var rows [3][osaMaxLen + 1]int
+	prev2, prev, cur := rows[0][:], rows[1][:], rows[2][:]
+	if m > osaMaxLen {
+		prev2, prev, cur = make([]int, m+1), make([]int, m+1), make([]int, m+1)
+	}
+	for j := 0; j <= m; j++ {
 		prev[j] = j
 	}
 	for i := 1; i <= n; i++ {
 		cur[0] = i
 		rowMin := cur[0]
+		ai, ai1 := lowerByte(a[i-1]), byte(0)
+		if i > 1 {
+			ai1 = lowerByte(a[i-2])
+		}
 		for j := 1; j <= m; j++ {
+			bj := lowerByte(b[j-1])
 			cost := 1
-			if a[i-1] == b[j-1] {
+			if ai == bj {
 				cost = 0
 			}
 			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+			if i > 1 && j > 1 && ai == lowerByte(b[j-2]) && ai1 == bj {
 				v = min(v, prev2[j-2]+1)
 			}
 			cur[j] = v
@@ -376,6 +510,13 @@ func osa(a, b string, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return min(prev[m], limit+1)
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // looksLikeCode reports whether a word is written like a Cloud Sync error
@@ -390,7 +531,11 @@ func looksLikeCode(raw string) bool {
 			return false
 		}
 	}
-	return len(splitCamel(raw)) >= 3
+	words := 0
+	for from := 0; from < len(raw); from = camelBreak(raw, from) {
+		words++
+	}
+	return words >= 3
 }
 
 // idEvidence weighs AADSTS codes, numeric error codes and HTTP statuses
@@ -407,7 +552,7 @@ func (e *Engine) idEvidence(ids Identifiers, context bool, ev []evidence) (forei
 		}
 		for _, c := range codes {
 			ev[c].ids += wAADSTS / float64(len(codes))
-			ev[c].strong = ev[c].strong || len(codes) == 1
+			ev[c].contextual = ev[c].contextual || len(codes) == 1
 			ev[c].signals = append(ev[c].signals, Signal{Kind: "aadsts", Detail: a, Weight: round3(wAADSTS / float64(len(codes)))})
 		}
 	}
@@ -435,10 +580,10 @@ const strongVerbatim = 4
 // the text contains, and how much of each message the text covers. It
 // reports whether the text is about Cloud Sync at all (a context word, or
 // verbatim catalog text).
-func (e *Engine) phraseEvidence(ts []term, ev []evidence) (ids []int32, context bool) {
-	ids = make([]int32, 0, len(ts))
+func (e *Engine) phraseEvidence(ts []term, ev []evidence, sc *scratch) (ids []int32, context bool) {
+	ids = sc.ids[:0]
 	featurize(ts, func(h uint64, _ featureKind, _, _ int) {
-		if id, ok := e.features[h]; ok {
+		if id, ok := e.features.get(h); ok {
 			ids = append(ids, id)
 		}
 	})
@@ -450,7 +595,9 @@ func (e *Engine) phraseEvidence(ts []term, ev []evidence) (ids []int32, context 
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	covered := make([]float64, len(e.docs))
+	sc.ids = ids
+	sc.covered = resize(sc.covered, len(e.docs))
+	covered := sc.covered
 	for _, id := range ids {
 		f := &e.feats[id]
 		for k := 0; k < len(f.postings); {
@@ -464,6 +611,9 @@ func (e *Engine) phraseEvidence(ts []term, ev []evidence) (ids []int32, context 
 			v := &ev[code]
 			if f.kind == shingle {
 				v.verbatim += best
+				if !f.signIn {
+					v.ownVerbatim += best
+				}
 			} else {
 				v.phrase += best
 			}
@@ -478,7 +628,7 @@ func (e *Engine) phraseEvidence(ts []term, ev []evidence) (ids []int32, context 
 		v.coverage = max(v.coverage, got/doc.total)
 	}
 	for i := range ev {
-		if ev[i].verbatim >= strongVerbatim {
+		if ev[i].ownVerbatim >= strongVerbatim {
 			ev[i].strong = true
 			context = true
 		}
@@ -547,9 +697,11 @@ func reason(v *evidence, ambiguous bool) string {
 		}
 	}
 	switch {
-	case v.verbatim >= strongVerbatim:
+	// Verbatim runs of a few words (the code's own words, a scenario
+	// line) are no quote of the message; a fifth of it is.
+	case v.verbatim >= strongVerbatim && v.coverage >= 0.2:
 		parts = append(parts, fmt.Sprintf("quotes its message (%.0f%% covered)", 100*min(v.coverage, 1)))
-	case v.phrase > 0:
+	case v.phrase > 0 || v.verbatim > 0:
 		parts = append(parts, "matches its wording")
 	}
 	parts = slices.Compact(parts)

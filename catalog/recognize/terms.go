@@ -107,31 +107,47 @@ func stem(w string) string {
 	return w
 }
 
-// The word tables keyed by hashString, so that a token costs one hash and
-// a few integer-keyed lookups instead of several string-keyed ones.
+// wordInfo is what the word tables say about one word, found with a
+// single lookup of its hash instead of one per table.
+type wordInfo struct {
+	rewrite bool   // the word may start a rewrite
+	syn     string // its synonym, if any
+	synHash uint64
+	stop    bool
+}
+
 var (
-	rewritesByHash = func() map[uint64]string {
-		m := map[uint64]string{}
+	wordInfos []wordInfo
+	wordIndex = func() hashIndex {
+		m := map[uint64]int32{}
+		info := func(w string) *wordInfo {
+			h := hashString(w)
+			if _, ok := m[h]; !ok {
+				m[h] = int32(len(wordInfos))
+				wordInfos = append(wordInfos, wordInfo{})
+			}
+			return &wordInfos[m[h]]
+		}
 		for w := range rewrites {
-			m[hashString(w)] = w
+			info(w).rewrite = true
 		}
-		return m
-	}()
-	synonymsByHash = func() map[uint64]string {
-		m := map[uint64]string{}
 		for w, to := range synonyms {
-			m[hashString(w)] = to
+			i := info(w)
+			i.syn, i.synHash = to, hashString(to)
 		}
-		return m
-	}()
-	stopByHash = func() map[uint64]bool {
-		m := map[uint64]bool{}
 		for w := range stopwords {
-			m[hashString(w)] = true
+			info(w).stop = true
 		}
-		return m
+		return newHashIndex(m, func(i int32) int32 { return i })
 	}()
 )
+
+func lookupWord(h uint64) *wordInfo {
+	if i, ok := wordIndex.get(h); ok {
+		return &wordInfos[i]
+	}
+	return nil
+}
 
 // terms turns tokens into terms and calls emit for each.
 func terms(toks []token, emit func(term)) {
@@ -142,11 +158,13 @@ func terms(toks []token, emit func(term)) {
 			continue
 		}
 		s, h, skip := t.s, hashString(t.s), 0
-		if head, ok := rewritesByHash[h]; ok {
-			for _, r := range rewrites[head] {
+		info := lookupWord(h)
+		if info != nil && info.rewrite {
+			for _, r := range rewrites[s] {
 				if matchesRest(toks[i+1:], r.rest) {
 					s, skip = r.to, len(r.rest)
 					h = hashString(s)
+					info = lookupWord(h)
 					break
 				}
 			}
@@ -156,12 +174,14 @@ func terms(toks []token, emit func(term)) {
 		if skip == 0 && !t.number {
 			if st := stem(s); len(st) != len(s) {
 				s, h = st, hashString(st)
+				info = lookupWord(h)
 			}
-			if syn, ok := synonymsByHash[h]; ok {
-				s, h = syn, hashString(syn)
+			if info != nil && info.syn != "" {
+				s, h = info.syn, info.synHash
+				info = lookupWord(h)
 			}
 		}
-		emit(term{s: s, h: h, stop: stopByHash[h], number: t.number, start: t.start, end: end})
+		emit(term{s: s, h: h, stop: info != nil && info.stop, number: t.number, start: t.start, end: end})
 	}
 }
 
@@ -178,8 +198,11 @@ func matchesRest(toks []token, rest []string) bool {
 }
 
 // FNV-1a, 64 bit, over a string: no allocation, unlike hash/fnv.
-func hashString(s string) uint64 {
-	h := uint64(14695981039346656037)
+func hashString(s string) uint64 { return hashMore(14695981039346656037, s) }
+
+// hashMore continues an FNV-1a hash: hashMore(hashString(a), b) ==
+// hashString(a+b).
+func hashMore(h uint64, s string) uint64 {
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
 		h *= 1099511628211

@@ -174,24 +174,45 @@ func emitWord(text, w string, start, end int, emit func(token)) {
 	}
 	if end-start >= 6 && end <= len(text) && isCamel(text[start:end]) {
 		emit(token{s: w, start: start, end: end})
-		at := start
-		for _, p := range splitCamel(text[start:end]) {
-			emitWord("", w[at-start:at-start+len(p)], at, at+len(p), func(t token) {
-				t.part = true
-				emit(t)
-			})
-			at += len(p)
+		raw := text[start:end]
+		for from := 0; from < len(raw); {
+			to := camelBreak(raw, from)
+			if p := w[from:to]; !isIdentifierPart(p) {
+				emit(token{s: p, start: start + from, end: start + to, number: allDigits(p), part: true})
+			}
+			from = to
 		}
 		return
 	}
-	digits := true
+	emit(token{s: w, start: start, end: end, number: allDigits(w)})
+}
+
+func allDigits(w string) bool {
 	for i := 0; i < len(w); i++ {
 		if !isDigit(w[i]) {
-			digits = false
-			break
+			return false
 		}
 	}
-	emit(token{s: w, start: start, end: end, number: digits})
+	return true
+}
+
+// camelBreak returns where the CamelCase word of s that starts at from
+// ends: before a capital that follows a lower-case letter or digit, or
+// before the last capital of a run followed by a lower-case letter
+// ("AADSync" → "AAD", "Sync"). splitCamel is built on it.
+func camelBreak(s string, from int) int {
+	for i := from + 1; i < len(s); i++ {
+		prev, c := s[i-1], s[i]
+		next := byte(0)
+		if i+1 < len(s) {
+			next = s[i+1]
+		}
+		upper := 'A' <= c && c <= 'Z'
+		if upper && ('a' <= prev && prev <= 'z' || isDigit(prev)) || upper && 'A' <= prev && prev <= 'Z' && 'a' <= next && next <= 'z' {
+			return i
+		}
+	}
+	return len(s)
 }
 
 // isIdentifierPart reports whether a word is a piece of a GUID, a hex job
@@ -233,18 +254,10 @@ func isCamel(w string) bool {
 // ("AADSTS").
 func splitCamel(s string) []string {
 	var words []string
-	start := 0
-	for i := 1; i < len(s); i++ {
-		prev, c := s[i-1], s[i]
-		next := byte(0)
-		if i+1 < len(s) {
-			next = s[i+1]
-		}
-		upper := 'A' <= c && c <= 'Z'
-		if upper && ('a' <= prev && prev <= 'z' || isDigit(prev)) || upper && 'A' <= prev && prev <= 'Z' && 'a' <= next && next <= 'z' {
-			words = append(words, s[start:i])
-			start = i
-		}
+	for from := 0; from < len(s); {
+		to := camelBreak(s, from)
+		words = append(words, s[from:to])
+		from = to
 	}
-	return append(words, s[start:])
+	return words
 }

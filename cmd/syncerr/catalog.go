@@ -215,6 +215,7 @@ func writeEntry(w io.Writer, e catalog.Entry) {
 			fmt.Fprintf(w, "\n%s\n%s\n", name, indent(body))
 		}
 	}
+	section("Meaning", e.Summary)
 	section("Message", e.Message)
 	section("Scenario", e.Scenario)
 	section("Resolution", e.Resolution)

@@ -1,0 +1,43 @@
+package recognize
+
+import "testing"
+
+// TestContextDecidesAutoReply pins the precision rules: evidence that
+// other software shows too (an English word spelled like a code, an AADSTS
+// sign-in error) names the code but speaks unasked only in a text about
+// Cloud Sync.
+func TestContextDecidesAutoReply(t *testing.T) {
+	tests := []struct {
+		text      string
+		code      string // best match; "" for none
+		autoReply bool
+	}{
+		{"pls bump the HTTP client TimeOut to 30s in appsettings.json", "TimeOut", false},
+		{"TimeOut on the cloud sync config again", "TimeOut", true},
+		{"AADSTS50055 on my personal account when I log into outlook, password expired", "AzureActiveDirectoryExpiredCredentials", false},
+		{"AADSTS50055: The password is expired.", "AzureActiveDirectoryExpiredCredentials", false},
+		{"cloud sync quarantined with AADSTS50055", "AzureActiveDirectoryExpiredCredentials", true},
+		{"CredentialsExpired AADSTS50055: The password is expired.", "AzureActiveDirectoryExpiredCredentials", true},
+		{"AADSTS50034 in the Power BI gateway logs, the guest user isn't in our directory", "AzureActiveDirectoryInvalidCredential", false},
+		// The sync account's name is written like a code but is catalog text,
+		// not an unknown error code.
+		{"the sync service account ADToAADSyncServiceAccount doesn't exist in the tenant", "AzureActiveDirectoryInvalidCredential", true},
+		// An unknown Cloud Sync code is no catalog error.
+		{"HybridIdentityServiceAgentTimeout on the cloud sync config", "", false},
+		// A distinctive code needs no context.
+		{"AzureDirectoryServiceServerBusy", "AzureDirectoryServiceServerBusy", true},
+	}
+	e := engine(t)
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			r := e.Recognize(tt.text)
+			got := ""
+			if len(r.Matches) > 0 {
+				got = r.Matches[0].Code
+			}
+			if tt.code != "" && got != tt.code || r.AutoReply != tt.autoReply {
+				t.Errorf("best %q auto_reply %v, want %q auto_reply %v (%+v)", got, r.AutoReply, tt.code, tt.autoReply, r.Matches)
+			}
+		})
+	}
+}
