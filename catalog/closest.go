@@ -5,42 +5,51 @@ import (
 	"unicode"
 )
 
-// Closest suggests up to n codes for a query that names no entry, for "did
-// you mean" answers: the codes containing the query or contained in it
-// (ignoring case), else the codes nearest by edit distance, if any is near
-// enough. Only a single word of three or more letters gets suggestions,
-// once quotes and punctuation around it are trimmed: for prose, a near code
-// would be a guess. The result follows the catalog's order.
+// Closest suggests up to n entries for a query that names none, for "did
+// you mean" answers, as ClosestCodes picks them among the catalog's codes.
 func (c *Catalog) Closest(query string, n int) []Entry {
+	codes := ClosestCodes(c.Codes(), query, n)
+	out := make([]Entry, 0, len(codes))
+	for _, code := range codes {
+		if e, ok := c.Lookup(code); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ClosestCodes suggests up to n of codes for a query that names none: the
+// codes containing the query or contained in it (ignoring case), else the
+// codes nearest by edit distance, if any is near enough. Only a single
+// word of three or more letters gets suggestions, once quotes and
+// punctuation around it are trimmed: for prose, a near code would be a
+// guess. The result follows the order of codes.
+func ClosestCodes(codes []string, query string, n int) []string {
 	q := strings.ToLower(strings.Trim(strings.TrimSpace(query), "`'\"“”‘’.,:;!?()[]{}<>"))
 	if n <= 0 || len(q) < 3 || strings.IndexFunc(q, unicode.IsSpace) >= 0 {
 		return nil
 	}
-	var near []int
-	for i, e := range c.entries {
-		lc := strings.ToLower(e.Code)
+	var near []string
+	for _, c := range codes {
+		lc := strings.ToLower(c)
 		if strings.Contains(lc, q) || strings.Contains(q, lc) {
-			near = append(near, i)
+			near = append(near, c)
 		}
 	}
 	if len(near) == 0 {
 		// Near enough: fewer edits than a quarter of the query, and always
 		// two typos in a short one.
 		best := max(3, len(q)/4)
-		for i, e := range c.entries {
-			switch d := editDistance(strings.ToLower(e.Code), q); {
+		for _, c := range codes {
+			switch d := editDistance(strings.ToLower(c), q); {
 			case d < best:
-				near, best = []int{i}, d
+				near, best = []string{c}, d
 			case d == best:
-				near = append(near, i)
+				near = append(near, c)
 			}
 		}
 	}
-	out := make([]Entry, 0, min(n, len(near)))
-	for _, i := range near[:min(n, len(near))] {
-		out = append(out, c.entries[i].clone())
-	}
-	return out
+	return near[:min(n, len(near))]
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.

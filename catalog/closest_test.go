@@ -50,3 +50,15 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestClosestCodesAnyList: callers with their own code lists (overlays,
+// a CLI's) get the same rules, in their list's order.
+func TestClosestCodesAnyList(t *testing.T) {
+	codes := []string{"ZetaTimeout", "AlphaTimeout", "Unrelated"}
+	if got := ClosestCodes(codes, "timeout", 5); !slices.Equal(got, []string{"ZetaTimeout", "AlphaTimeout"}) {
+		t.Errorf("ClosestCodes = %q, want both timeouts in list order", got)
+	}
+	if got := ClosestCodes(nil, "timeout", 3); got != nil {
+		t.Errorf("ClosestCodes of no codes = %q, want nil", got)
+	}
+}

@@ -169,11 +169,7 @@ func runCatalogShow(args []string, stdout, stderr io.Writer) error {
 	e, ok := c.Lookup(code)
 	if !ok {
 		msg := fmt.Sprintf("catalog show: unknown code %q", code)
-		var near []string
-		for _, e := range c.Closest(code, 3) {
-			near = append(near, e.Code)
-		}
-		if len(near) > 0 {
+		if near := closestCodes(c.Codes(), code); len(near) > 0 {
 			msg += "; did you mean " + strings.Join(near, " or ") + "?"
 		}
 		return errors.New(msg)
@@ -243,6 +239,12 @@ func writeEntry(w io.Writer, e catalog.Entry) {
 
 func indent(s string) string {
 	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
+}
+
+// closestCodes is the CLI's "did you mean": up to three codes near a
+// mistyped one, chosen as the bot chooses them.
+func closestCodes(codes []string, typed string) []string {
+	return catalog.ClosestCodes(codes, typed, 3)
 }
 
 func runCatalogValidate(args []string, stdout, stderr io.Writer) error {
