@@ -1,6 +1,7 @@
 package card
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -77,7 +78,7 @@ func summary(e catalog.Entry) []slack.Block {
 	if t := oneLine(e.Title); t != "" {
 		blocks = append(blocks, section("*"+clip(t, maxTitle)+"*"))
 	}
-	if m := strings.TrimSpace(e.Message); m != "" {
+	if m := meaning(e); m != "" {
 		blocks = append(blocks, section("*What it means*\n"+clip(m, maxMeaning)))
 	}
 	if s := strings.TrimSpace(e.Scenario); s != "" {
@@ -285,7 +286,7 @@ func choices(entries []catalog.Entry, limit int, ids recognize.Identifiers) []sl
 		if t := oneLine(e.Title); t != "" {
 			line += " — " + clip(t, maxTitle)
 		}
-		if m := firstSentence(e.Message); m != "" {
+		if m := firstSentence(meaning(e)); m != "" {
 			line += "\n_" + clip(m, 300) + "_"
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil,
@@ -301,13 +302,20 @@ func errorText(e catalog.Entry, ids recognize.Identifiers) string {
 	if t := oneLine(e.Title); t != "" {
 		s += ": " + t
 	}
-	if m := firstSentence(e.Message); m != "" {
+	if m := firstSentence(meaning(e)); m != "" {
 		s += ". " + strings.TrimSuffix(m, ".") + "."
 	}
 	if j := oneLine(ids.JobID); j != "" {
 		s += " Job ID: " + j
 	}
 	return clip(s, maxFallback)
+}
+
+// meaning is what an error means: our summary, or Microsoft's message for
+// an entry without one (an overlay's own code, say). Microsoft's messages
+// carry sample job and trace IDs, which must not pass for the reader's own.
+func meaning(e catalog.Entry) string {
+	return cmp.Or(strings.TrimSpace(e.Summary), strings.TrimSpace(e.Message))
 }
 
 // firstSentence is the text up to its first full stop followed by a space,
