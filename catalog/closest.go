@@ -18,15 +18,21 @@ func (c *Catalog) Closest(query string, n int) []Entry {
 	return out
 }
 
+// maxClosestQuery is the longest word that gets suggestions: the longest
+// code has 55 letters; a typo of one adds a few.
+const maxClosestQuery = 64
+
 // ClosestCodes suggests up to n of codes for a query that names none: the
 // codes containing the query or contained in it (ignoring case), else the
 // codes nearest by edit distance, if any is near enough. Only a single
 // word of three or more letters gets suggestions, once quotes and
 // punctuation around it are trimmed: for prose, a near code would be a
-// guess. The result follows the order of codes.
+// guess, and a word over maxClosestQuery bytes is no mistyped code (and
+// would make the edit distance costly). The result follows the order of
+// codes.
 func ClosestCodes(codes []string, query string, n int) []string {
 	q := strings.ToLower(strings.Trim(strings.TrimSpace(query), "`'\"“”‘’.,:;!?()[]{}<>"))
-	if n <= 0 || len(q) < 3 || strings.IndexFunc(q, unicode.IsSpace) >= 0 {
+	if n <= 0 || len(q) < 3 || len(q) > maxClosestQuery || strings.IndexFunc(q, unicode.IsSpace) >= 0 {
 		return nil
 	}
 	var near []string

@@ -191,19 +191,7 @@ func TestCatalogShowGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit code %d: %s", code, stderr)
 			}
-			golden := filepath.Join("testdata", "catalog-show-"+tt.name+".golden")
-			if *updateCatalogGolden {
-				if err := os.WriteFile(golden, []byte(stdout), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), stdout); diff != "" {
-				t.Errorf("catalog show output differs from %s (-want +got):\n%s", golden, diff)
-			}
+			checkGolden(t, filepath.Join("testdata", "catalog-show-"+tt.name+".golden"), stdout, *updateCatalogGolden)
 		})
 	}
 }

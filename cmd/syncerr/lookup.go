@@ -50,10 +50,6 @@ Flags:
 // room for pasted logs without letting a stray pipe eat the memory.
 const maxInput = 1 << 20
 
-// closestQueryLen is the longest query for which "closest codes" are
-// suggested: a mistyped code is short, a paragraph is not a code at all.
-const closestQueryLen = 64
-
 type lookupOptions struct {
 	format  string
 	explain bool
@@ -254,7 +250,7 @@ func blocksFor(c *catalog.Catalog, query string, res recognize.Result) card.Mess
 	entries := matchedEntries(c, res)
 	switch {
 	case len(entries) == 0:
-		msg = card.NoMatch(query, closestEntries(c, query))
+		msg = card.NoMatch(query, c.Closest(query, 3))
 	case res.Ambiguous:
 		msg = card.Ambiguous(entries, res.Identifiers)
 	default:
@@ -276,22 +272,6 @@ func matchedEntries(c *catalog.Catalog, res recognize.Result) []catalog.Entry {
 	return entries
 }
 
-// closestEntries suggests codes for a short query that matched nothing,
-// as catalog show does for an unknown code.
-func closestEntries(c *catalog.Catalog, query string) []catalog.Entry {
-	q := strings.TrimSpace(query)
-	if q == "" || len(q) > closestQueryLen || strings.ContainsAny(q, " \t\n") {
-		return nil
-	}
-	var out []catalog.Entry
-	for _, code := range closestCodes(c.Codes(), q) {
-		if e, ok := c.Lookup(code); ok {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // writeTextCard prints the result for a terminal: the best code as a card
 // (what it means, why, what to do), the other candidates, the identifiers.
 func writeTextCard(w io.Writer, opts lookupOptions, query string, res recognize.Result) {
@@ -299,7 +279,7 @@ func writeTextCard(w io.Writer, opts lookupOptions, query string, res recognize.
 	switch {
 	case len(entries) == 0:
 		fmt.Fprintln(w, "No Cloud Sync error recognized.")
-		if near := closestEntries(opts.catalog, query); len(near) > 0 {
+		if near := opts.catalog.Closest(query, 3); len(near) > 0 {
 			fmt.Fprintln(w, "\nClosest codes:")
 			for _, e := range near {
 				fmt.Fprintf(w, "  %s: %s\n", e.Code, e.Title)
@@ -311,8 +291,8 @@ func writeTextCard(w io.Writer, opts lookupOptions, query string, res recognize.
 			m := res.Matches[i]
 			fmt.Fprintf(w, "\n%d. %s: %s\n", i+1, e.Code, e.Title)
 			fmt.Fprintf(w, "   Confidence: %s (%s)\n", percent(m.Confidence), m.Reason)
-			if e.Message != "" {
-				fmt.Fprintf(w, "   Meaning: %s\n", e.Message)
+			if m := cmp.Or(e.Summary, e.Message); m != "" {
+				fmt.Fprintf(w, "   Meaning: %s\n", m)
 			}
 			writeSignals(w, m.Signals, "   ")
 		}

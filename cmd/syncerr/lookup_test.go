@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -317,19 +316,7 @@ func TestLookupTextGolden(t *testing.T) {
 			if stderr != "" && !strings.HasPrefix(stderr, "exit status") {
 				t.Fatalf("stderr: %s", stderr)
 			}
-			golden := filepath.Join("testdata", "lookup-"+tt.name+".golden")
-			if *updateLookupGolden {
-				if err := os.WriteFile(golden, []byte(stdout), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), stdout); diff != "" {
-				t.Errorf("lookup output differs from %s (-want +got):\n%s", golden, diff)
-			}
+			checkGolden(t, filepath.Join("testdata", "lookup-"+tt.name+".golden"), stdout, *updateLookupGolden)
 		})
 	}
 }
