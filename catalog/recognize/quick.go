@@ -37,8 +37,11 @@ var chatWords = func() map[string]bool {
 }()
 
 // quickExtras start a match only together with the words after them, which
-// the rewrites fold ("timed out", "service bus", "on prem").
-var quickExtras = []string{"timed", "azure", "entra", "bus", "prem", "premis", "aad", "onmicrosoft"}
+// the rewrites fold ("timed out", "service bus", "on prem"), or carry the
+// text around them: the job identifier's prefix appears in every
+// translation of the generic message, whose own words ("Wir konnten diese
+// Anforderung …") the English catalog does not know.
+var quickExtras = []string{"timed", "azure", "entra", "bus", "prem", "premis", "aad", "onmicrosoft", "ad2aadprovisioning", "ad2aadprovision"}
 
 func (e *Engine) buildQuick(texts []string, n float64) {
 	quick, prefixes := map[uint64]bool{}, map[uint64]bool{}
