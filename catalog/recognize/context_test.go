@@ -14,6 +14,11 @@ func TestContextDecidesAutoReply(t *testing.T) {
 	}{
 		{"pls bump the HTTP client TimeOut to 30s in appsettings.json", "TimeOut", false},
 		{"TimeOut on the cloud sync config again", "TimeOut", true},
+		{"Status: TimeOut. Cloud sync agent didn't respond in time", "TimeOut", true},
+		// A name in code, even among Cloud Sync words, is no error.
+		{"set x.TimeOut = 30 in the AgentSignaling retry helper", "", false},
+		{"LGTM, but raise TimeOut to 45s before merging the cloud sync retry change", "", false},
+		{"options.TimeOut defaults to 100 seconds in the cloud sync health probe", "", false},
 		{"AADSTS50055 on my personal account when I log into outlook, password expired", "AzureActiveDirectoryExpiredCredentials", false},
 		{"AADSTS50055: The password is expired.", "AzureActiveDirectoryExpiredCredentials", false},
 		{"cloud sync quarantined with AADSTS50055", "AzureActiveDirectoryExpiredCredentials", true},

@@ -267,7 +267,7 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		}
 		if end > i {
 			if k, ok := e.key(h, toks[i:end+1]); ok {
-				e.exactCode(text[t.start:toks[end].end], k.key, k.code, ev)
+				e.exactCode(text, t.start, toks[end].end, k.key, k.code, ev)
 				i = end
 				continue
 			}
@@ -277,7 +277,7 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		}
 		raw := text[t.start:t.end]
 		if k, ok := e.key(hashString(t.s), toks[i:i+1]); ok {
-			e.exactCode(raw, k.key, k.code, ev)
+			e.exactCode(text, t.start, t.end, k.key, k.code, ev)
 			continue
 		}
 		if len(t.s) < longWord || slices.Contains(seen, t.s) {
@@ -332,12 +332,20 @@ func joinable(gap string) bool {
 // TimeOut to 30s" is not one).
 const distinctiveKey = 15
 
-func (e *Engine) exactCode(raw, key string, code int, ev []evidence) {
+func (e *Engine) exactCode(text string, start, end int, key string, code int, ev []evidence) {
+	raw := text[start:end]
 	name := e.keyName(key)
 	distinctive := len(key) >= distinctiveKey
 	exact := sameLetters(raw, name)
 	w, detail := float64(wCodeWeak), raw+" (not as the catalog writes it)"
-	if distinctive || exact {
+	switch {
+	case distinctive:
+		w, detail = wCodeExact, raw
+	case exact && nameInCode(text, start, end):
+		// "HttpClient.TimeOut = 100" is a property, not the error.
+		detail = raw + " (a name in code)"
+		exact = false
+	case exact:
 		w, detail = wCodeExact, raw
 	}
 	if w > ev[code].code {
@@ -355,6 +363,40 @@ func (e *Engine) keyName(key string) string {
 		}
 	}
 	return key
+}
+
+// nameInCode reports whether the word at text[start:end] is used as a
+// name in program code or configuration rather than as an error: a member
+// access ("HttpClient.TimeOut", "TimeOut.TotalSeconds"), an assignment
+// ("TimeOut = 30", "TimeOut: 100"), or a setting given a value ("bump the
+// TimeOut to 100s"). Errors are reported, never assigned.
+func nameInCode(text string, start, end int) bool {
+	if start >= 2 && text[start-1] == '.' && (isAlnum(text[start-2]) || strings.IndexByte(")]_", text[start-2]) >= 0) {
+		return true
+	}
+	if end+1 < len(text) && text[end] == '.' && isAlnum(text[end+1]) {
+		return true
+	}
+	rest := strings.TrimLeft(text[end:], " \t")
+	switch {
+	case strings.HasPrefix(rest, "=="):
+		return false
+	case strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":="):
+		return true
+	case strings.HasPrefix(rest, ":"):
+		rest = rest[1:]
+	default:
+		w := rest
+		if i := strings.IndexAny(w, " \t"); i >= 0 {
+			w = w[:i]
+		}
+		if !strings.EqualFold(w, "to") && !strings.EqualFold(w, "of") && !strings.EqualFold(w, "from") {
+			return false
+		}
+		rest = rest[len(w):]
+	}
+	rest = strings.TrimLeft(rest, " \t")
+	return rest != "" && isDigit(rest[0])
 }
 
 // sameLetters reports whether a and b have the same letters and digits in
