@@ -39,6 +39,57 @@ var topicalTerms = wordSet(`sync cloud agent provision entra quarantin tenant ad
 var contextTerms = wordSet(`sync cloud agent provision entra quarantin tenant ad ad2aadprovisioning servicebus
 	onprem scim adtoaadsyncserviceaccount credentialsinvalid credentialsexpired unexpectederror his`)
 
+// cloudSyncTerms place a text in Cloud Sync's own world, as opposed to
+// the wider one of contextTerms: "sync" or "Entra" alone is said of
+// Entra Connect Sync, file sync and phone sync too, and an AADSTS code or
+// a code that is an English word needs more than that to speak unasked.
+// "cloud" followed by "sync" counts too (see cloudSyncText).
+var cloudSyncTerms = wordSet(`agent provision quarantin ad2aadprovisioning servicebus scim his cloudsync
+	adtoaadsyncserviceaccount credentialsinvalid credentialsexpired unexpectederror`)
+
+// cloudSyncText reports whether the terms speak of Cloud Sync itself.
+func cloudSyncText(ts []term) bool {
+	for i, t := range ts {
+		if cloudSyncTerms[t.s] || t.s == "cloud" && i+1 < len(ts) && ts[i+1].s == "sync" {
+			return true
+		}
+	}
+	return false
+}
+
+// otherProduct reports whether the text names the directory sync products
+// that share Cloud Sync's sign-in errors but not its error codes: Entra
+// Connect Sync (Azure AD Connect, "classic"), ADSync, MIM. "Azure AD
+// Connect cloud sync" is Cloud Sync's old name, not one of them.
+func otherProduct(toks []token) bool {
+	prev, prev2 := "", ""
+	for i, t := range toks {
+		if t.part {
+			continue
+		}
+		next := ""
+		for _, n := range toks[i+1:] {
+			if !n.part {
+				next = n.s
+				break
+			}
+		}
+		switch t.s {
+		case "aadconnect", "adconnect", "azureadconnect", "entraconnect", "adsync", "mim", "msol":
+			return true
+		case "connect":
+			if next == "sync" || next == "synchronization" || next == "classic" {
+				return true
+			}
+			if next != "cloud" && (prev == "ad" || prev == "aad" || prev == "entra" || prev == "directory" && prev2 == "active") {
+				return true
+			}
+		}
+		prev2, prev = prev, t.s
+	}
+	return false
+}
+
 // wordSet is a set of terms: each word as written and as stem() leaves
 // it, since text terms are stemmed ("CredentialsExpired" is read as
 // "credentialsexpir").
@@ -142,9 +193,21 @@ func (e *Engine) analyze(text string, explain bool) Result {
 	ev := sc.ev
 	foreign := e.codeEvidence(norm, toks, ev, sc)
 	featureIDs, context := e.phraseEvidence(ts, ev, sc)
-	foreign = e.idEvidence(res.Identifiers, context, ev) || foreign
+	other := otherProduct(toks)
+	foreign = e.idEvidence(res.Identifiers, context && !other, ev) || foreign
+	// Evidence other software shows too speaks unasked only in a text
+	// about Cloud Sync itself, not one about its older sibling.
+	cloud := cloudSyncText(ts) && !other
 	for i := range ev {
-		ev[i].strong = ev[i].strong || ev[i].contextual && context
+		cloud = cloud || ev[i].ownVerbatim >= strongVerbatim
+	}
+	for i := range ev {
+		ev[i].strong = ev[i].strong || ev[i].contextual && cloud
+		// In a text about another sync product, a few words of a
+		// scenario are no proof: only the code or a quoted message is.
+		if other && ev[i].code < wCodePrefix/2 && ev[i].coverage < 0.3 {
+			ev[i].strong = false
+		}
 	}
 
 	anyCode := false
