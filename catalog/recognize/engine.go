@@ -18,6 +18,11 @@ type Engine struct {
 	feats    []feature
 	docs     []doc
 
+	// codeWords are each code's words, lower case, plural "s" dropped:
+	// "HybridIdentityServiceNoActiveAgents" is hybrid identity service no
+	// active agent. See sharedStem.
+	codeWords [][]string
+
 	keys         map[string]int // code or alias, letters and digits lower-cased → code index
 	keyList      []codeKey
 	keyIndex     hashIndex // hashString of a key → index in keyList
@@ -156,6 +161,7 @@ func build(entries []catalog.Entry) *Engine {
 	}
 	for i, en := range entries {
 		e.codes = append(e.codes, en.Code)
+		e.codeWords = append(e.codeWords, stemWords(en.Code))
 		e.addKey(en.Code, i)
 		for _, a := range en.Aliases {
 			e.addKey(a, i)

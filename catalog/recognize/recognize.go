@@ -350,7 +350,7 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		if e.truncated(t.s, ev) || e.typo(t.s, ev) {
 			continue
 		}
-		if !e.catalogWords.has(hashString(t.s)) && looksLikeCode(raw) {
+		if !e.catalogWords.has(hashString(t.s)) && looksLikeCode(raw) && !e.sharedStem(raw, ev) {
 			foreign = true
 		}
 	}
@@ -622,6 +622,74 @@ func lowerByte(c byte) byte {
 		return c + 'a' - 'A'
 	}
 	return c
+}
+
+// sharedStem gives evidence to every code whose name starts like the
+// word, when that start is shared by several codes and the rest is not
+// one of them: "AzureActiveDirectoryCredentialError" has the words of both
+// credential codes in their order, "HybridIdentityServiceSomething" starts
+// four codes. The text fits them all, weakly; the ambiguity rule lists
+// them. A start only one code has, with more after it
+// ("HybridIdentityServiceAgentTimeout"), is another code, not a stem.
+func (e *Engine) sharedStem(raw string, ev []evidence) bool {
+	words := stemWords(raw)
+	if len(words) < 2 {
+		return false
+	}
+	var best []int
+	letters := 0
+	for k := 2; k <= len(words); k++ {
+		var fit []int
+		for c, cw := range e.codeWords {
+			if len(cw) > 0 && cw[0] == words[0] && subsequence(words[1:k], cw[1:]) {
+				fit = append(fit, c)
+			}
+		}
+		if len(fit) == 0 {
+			break
+		}
+		best, letters = fit, 0
+		for _, w := range words[:k] {
+			letters += len(w)
+		}
+	}
+	if len(best) < 2 || letters < longWord {
+		return false
+	}
+	for _, c := range best {
+		ratio := float64(letters) / float64(len(keyOf(e.codes[c])))
+		weight := wCodePrefix * ratio * 0.6
+		if v := &ev[c]; weight > v.code {
+			v.code = weight
+			v.signals = append(v.signals, Signal{Kind: "prefix", Detail: fmt.Sprintf("%s (shares its start with %d codes)", raw, len(best)), Weight: round3(weight)})
+		}
+	}
+	return true
+}
+
+// stemWords splits a CamelCase name into lower-case words, a plural "s"
+// dropped so that "Credential" meets "Credentials".
+func stemWords(name string) []string {
+	words := splitCamel(name)
+	for i, w := range words {
+		w = strings.ToLower(w)
+		if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+			w = w[:len(w)-1]
+		}
+		words[i] = w
+	}
+	return words
+}
+
+// subsequence reports whether want appears in have in order, with gaps.
+func subsequence(want, have []string) bool {
+	i := 0
+	for _, h := range have {
+		if i < len(want) && want[i] == h {
+			i++
+		}
+	}
+	return i == len(want)
 }
 
 // looksLikeCode reports whether a word is written like a Cloud Sync error
