@@ -633,6 +633,11 @@ func lowerByte(c byte) byte {
 // ("HybridIdentityServiceAgentTimeout"), is another code, not a stem.
 func (e *Engine) sharedStem(raw string, ev []evidence) bool {
 	words := stemWords(raw)
+	// A generic last word says nothing of which code: "…ServiceError"
+	// would otherwise fit only the one code whose name ends in "Error".
+	for len(words) > 0 && genericTail[words[len(words)-1]] {
+		words = words[:len(words)-1]
+	}
 	if len(words) < 2 {
 		return false
 	}
@@ -666,6 +671,8 @@ func (e *Engine) sharedStem(raw string, ev []evidence) bool {
 	}
 	return true
 }
+
+var genericTail = map[string]bool{"error": true, "exception": true, "failure": true, "fault": true, "issue": true, "problem": true}
 
 // stemWords splits a CamelCase name into lower-case words, a plural "s"
 // dropped so that "Credential" meets "Credentials".
