@@ -14,9 +14,20 @@ func TestContextDecidesAutoReply(t *testing.T) {
 	}{
 		{"pls bump the HTTP client TimeOut to 30s in appsettings.json", "TimeOut", false},
 		{"TimeOut on the cloud sync config again", "TimeOut", true},
+		{"Status: TimeOut. Cloud sync agent didn't respond in time", "TimeOut", true},
+		// A name in code, even among Cloud Sync words, is no error.
+		{"set x.TimeOut = 30 in the AgentSignaling retry helper", "", false},
+		{"LGTM, but raise TimeOut to 45s before merging the cloud sync retry change", "", false},
+		{"options.TimeOut defaults to 100 seconds in the cloud sync health probe", "", false},
 		{"AADSTS50055 on my personal account when I log into outlook, password expired", "AzureActiveDirectoryExpiredCredentials", false},
 		{"AADSTS50055: The password is expired.", "AzureActiveDirectoryExpiredCredentials", false},
 		{"cloud sync quarantined with AADSTS50055", "AzureActiveDirectoryExpiredCredentials", true},
+		{"Azure AD Connect cloud sync agent quarantined: AADSTS50055", "AzureActiveDirectoryExpiredCredentials", true},
+		// "sync" alone is not Cloud Sync, and its older sibling vetoes.
+		{"our nightly file sync job failed after AADSTS50055 on the svc account sign-in", "AzureActiveDirectoryExpiredCredentials", false},
+		{"Azure AD Connect sync: AADSTS50055: The password is expired.", "AzureActiveDirectoryExpiredCredentials", false},
+		{"Entra Connect (classic) agent export step: AADSTS50055", "AzureActiveDirectoryExpiredCredentials", false},
+		{"AADConnect sync delta run error AADSTS50034, the account doesn't exist in the tenant", "AzureActiveDirectoryInvalidCredential", false},
 		{"CredentialsExpired AADSTS50055: The password is expired.", "AzureActiveDirectoryExpiredCredentials", true},
 		{"AADSTS50034 in the Power BI gateway logs, the guest user isn't in our directory", "AzureActiveDirectoryInvalidCredential", false},
 		// The sync account's name is written like a code but is catalog text,

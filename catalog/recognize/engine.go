@@ -18,6 +18,11 @@ type Engine struct {
 	feats    []feature
 	docs     []doc
 
+	// codeWords are each code's words, lower case, plural "s" dropped:
+	// "HybridIdentityServiceNoActiveAgents" is hybrid identity service no
+	// active agent. See sharedStem.
+	codeWords [][]string
+
 	keys         map[string]int // code or alias, letters and digits lower-cased → code index
 	keyList      []codeKey
 	keyIndex     hashIndex // hashString of a key → index in keyList
@@ -64,14 +69,15 @@ const (
 	srcScenario
 	srcResolution
 	srcHint
+	srcSymptom
 )
 
 // sourceWeight scales a feature by where in the entry it came from: the
 // error message is what people paste; the scenario and resolution are what
 // they paraphrase, less reliably.
-var sourceWeight = [...]float64{srcMessage: 1, srcLocalized: 1, srcCodeWords: 1, srcTitle: 0.7, srcScenario: 0.8, srcResolution: 0.5, srcHint: 0.8}
+var sourceWeight = [...]float64{srcMessage: 1, srcLocalized: 1, srcCodeWords: 1, srcTitle: 0.7, srcScenario: 0.8, srcResolution: 0.5, srcHint: 0.8, srcSymptom: 1.5}
 
-var sourceName = [...]string{srcMessage: "message", srcLocalized: "localized", srcCodeWords: "code", srcTitle: "title", srcScenario: "scenario", srcResolution: "resolution", srcHint: "hint"}
+var sourceName = [...]string{srcMessage: "message", srcLocalized: "localized", srcCodeWords: "code", srcTitle: "title", srcScenario: "scenario", srcResolution: "resolution", srcHint: "hint", srcSymptom: "symptom"}
 
 type feature struct {
 	label    string
@@ -156,6 +162,7 @@ func build(entries []catalog.Entry) *Engine {
 	}
 	for i, en := range entries {
 		e.codes = append(e.codes, en.Code)
+		e.codeWords = append(e.codeWords, stemWords(en.Code))
 		e.addKey(en.Code, i)
 		for _, a := range en.Aliases {
 			e.addKey(a, i)
@@ -180,6 +187,9 @@ func build(entries []catalog.Entry) *Engine {
 		}
 		for _, h := range hints[en.Code] {
 			addDoc(i, srcHint, h)
+		}
+		for _, w := range symptoms()[en.Code] {
+			addDoc(i, srcSymptom, w)
 		}
 		// Identifiers in the message identify the code; the enrichment
 		// adds those the message does not print.

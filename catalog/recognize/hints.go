@@ -49,7 +49,6 @@ var hints = map[string][]string{
 	},
 	"AzureActiveDirectoryInvalidCredential": {
 		"the sync service account was deleted or is missing from the tenant",
-		"repair the service account with Repair-AADCloudSyncToolsAccount",
 		"invalid credentials for the service account",
 	},
 	"AzureActiveDirectoryExpiredCredentials": {

@@ -37,8 +37,11 @@ var chatWords = func() map[string]bool {
 }()
 
 // quickExtras start a match only together with the words after them, which
-// the rewrites fold ("timed out", "service bus", "on prem").
-var quickExtras = []string{"timed", "azure", "entra", "bus", "prem", "premis", "aad", "onmicrosoft"}
+// the rewrites fold ("timed out", "service bus", "on prem"), or carry the
+// text around them: the job identifier's prefix appears in every
+// translation of the generic message, whose own words ("Wir konnten diese
+// Anforderung …") the English catalog does not know.
+var quickExtras = []string{"timed", "azure", "entra", "bus", "prem", "premis", "aad", "onmicrosoft", "ad2aadprovisioning", "ad2aadprovision"}
 
 func (e *Engine) buildQuick(texts []string, n float64) {
 	quick, prefixes := map[uint64]bool{}, map[uint64]bool{}
@@ -62,6 +65,14 @@ func (e *Engine) buildQuick(texts []string, n float64) {
 	for code := range e.errorCodes {
 		add(code)
 	}
+	defer func() {
+		// After the words above, so that only runs they miss add one.
+		for d, text := range texts {
+			if src := e.docs[d].source; src == srcMessage || src == srcLocalized {
+				e.quickVerbatim(text, n, quick, add)
+			}
+		}
+	}()
 	for _, text := range texts {
 		norm := normalize(text)
 		tokenize(norm, foldLower(norm), func(t token) {
@@ -82,6 +93,55 @@ func (e *Engine) buildQuick(texts []string, n float64) {
 			}
 			add(s)
 		})
+	}
+}
+
+// verbatimWindow is the number of words a quoted run of a message needs
+// to be strong evidence on its own (three four-word shingles; see
+// strongVerbatim).
+const verbatimWindow = 6
+
+// quickVerbatim makes sure that every run of verbatimWindow words of a
+// message holds a quick word, so that a quoted fragment made only of
+// common words ("found an issue with the service account that") still
+// takes the full path: of a run without one, it adds the rarest word.
+func (e *Engine) quickVerbatim(text string, n float64, quick map[uint64]bool, add func(string)) {
+	norm := normalize(text)
+	var words []string
+	tokenize(norm, foldLower(norm), func(t token) {
+		if !t.part {
+			words = append(words, t.s)
+		}
+	})
+	idf := func(w string) float64 {
+		if w == "" || !isASCII(w) || stopwords[w] || len(w) < 2 {
+			return -1
+		}
+		s := stem(w)
+		if syn, ok := synonyms[s]; ok {
+			s = syn
+		}
+		id, ok := e.features.get(mix(uint64(unigram), hashString(s)))
+		if !ok {
+			return -1
+		}
+		return math.Log((n + 1) / float64(e.feats[id].codes))
+	}
+	for i := 0; i+verbatimWindow <= len(words); i++ {
+		run, best, bestIDF := words[i:i+verbatimWindow], "", -1.0
+		covered := false
+		for _, w := range run {
+			if !isASCII(w) || quick[hashString(stem(w))] || quick[hashString(w)] {
+				covered = true
+				break
+			}
+			if v := idf(w); v > bestIDF {
+				best, bestIDF = w, v
+			}
+		}
+		if !covered && best != "" {
+			add(stem(best))
+		}
 	}
 }
 

@@ -39,6 +39,57 @@ var topicalTerms = wordSet(`sync cloud agent provision entra quarantin tenant ad
 var contextTerms = wordSet(`sync cloud agent provision entra quarantin tenant ad ad2aadprovisioning servicebus
 	onprem scim adtoaadsyncserviceaccount credentialsinvalid credentialsexpired unexpectederror his`)
 
+// cloudSyncTerms place a text in Cloud Sync's own world, as opposed to
+// the wider one of contextTerms: "sync" or "Entra" alone is said of
+// Entra Connect Sync, file sync and phone sync too, and an AADSTS code or
+// a code that is an English word needs more than that to speak unasked.
+// "cloud" followed by "sync" counts too (see cloudSyncText).
+var cloudSyncTerms = wordSet(`agent provision quarantin ad2aadprovisioning servicebus scim his cloudsync
+	adtoaadsyncserviceaccount credentialsinvalid credentialsexpired unexpectederror`)
+
+// cloudSyncText reports whether the terms speak of Cloud Sync itself.
+func cloudSyncText(ts []term) bool {
+	for i, t := range ts {
+		if cloudSyncTerms[t.s] || t.s == "cloud" && i+1 < len(ts) && ts[i+1].s == "sync" {
+			return true
+		}
+	}
+	return false
+}
+
+// otherProduct reports whether the text names the directory sync products
+// that share Cloud Sync's sign-in errors but not its error codes: Entra
+// Connect Sync (Azure AD Connect, "classic"), ADSync, MIM. "Azure AD
+// Connect cloud sync" is Cloud Sync's old name, not one of them.
+func otherProduct(toks []token) bool {
+	prev, prev2 := "", ""
+	for i, t := range toks {
+		if t.part {
+			continue
+		}
+		next := ""
+		for _, n := range toks[i+1:] {
+			if !n.part {
+				next = n.s
+				break
+			}
+		}
+		switch t.s {
+		case "aadconnect", "adconnect", "azureadconnect", "entraconnect", "adsync", "mim", "msol":
+			return true
+		case "connect":
+			if next == "sync" || next == "synchronization" || next == "classic" {
+				return true
+			}
+			if next != "cloud" && (prev == "ad" || prev == "aad" || prev == "entra" || prev == "directory" && prev2 == "active") {
+				return true
+			}
+		}
+		prev2, prev = prev, t.s
+	}
+	return false
+}
+
 // wordSet is a set of terms: each word as written and as stem() leaves
 // it, since text terms are stemmed ("CredentialsExpired" is read as
 // "credentialsexpir").
@@ -142,9 +193,21 @@ func (e *Engine) analyze(text string, explain bool) Result {
 	ev := sc.ev
 	foreign := e.codeEvidence(norm, toks, ev, sc)
 	featureIDs, context := e.phraseEvidence(ts, ev, sc)
-	foreign = e.idEvidence(res.Identifiers, context, ev) || foreign
+	other := otherProduct(toks)
+	foreign = e.idEvidence(res.Identifiers, context && !other, ev) || foreign
+	// Evidence other software shows too speaks unasked only in a text
+	// about Cloud Sync itself, not one about its older sibling.
+	cloud := cloudSyncText(ts) && !other
 	for i := range ev {
-		ev[i].strong = ev[i].strong || ev[i].contextual && context
+		cloud = cloud || ev[i].ownVerbatim >= strongVerbatim
+	}
+	for i := range ev {
+		ev[i].strong = ev[i].strong || ev[i].contextual && cloud
+		// In a text about another sync product, a few words of a
+		// scenario are no proof: only the code or a quoted message is.
+		if other && ev[i].code < wCodePrefix/2 && ev[i].coverage < 0.3 {
+			ev[i].strong = false
+		}
 	}
 
 	anyCode := false
@@ -267,7 +330,7 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		}
 		if end > i {
 			if k, ok := e.key(h, toks[i:end+1]); ok {
-				e.exactCode(text[t.start:toks[end].end], k.key, k.code, ev)
+				e.exactCode(text, t.start, toks[end].end, k.key, k.code, ev)
 				i = end
 				continue
 			}
@@ -277,7 +340,7 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		}
 		raw := text[t.start:t.end]
 		if k, ok := e.key(hashString(t.s), toks[i:i+1]); ok {
-			e.exactCode(raw, k.key, k.code, ev)
+			e.exactCode(text, t.start, t.end, k.key, k.code, ev)
 			continue
 		}
 		if len(t.s) < longWord || slices.Contains(seen, t.s) {
@@ -287,7 +350,7 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		if e.truncated(t.s, ev) || e.typo(t.s, ev) {
 			continue
 		}
-		if !e.catalogWords.has(hashString(t.s)) && looksLikeCode(raw) {
+		if !e.catalogWords.has(hashString(t.s)) && looksLikeCode(raw) && !e.sharedStem(raw, ev) {
 			foreign = true
 		}
 	}
@@ -332,12 +395,20 @@ func joinable(gap string) bool {
 // TimeOut to 30s" is not one).
 const distinctiveKey = 15
 
-func (e *Engine) exactCode(raw, key string, code int, ev []evidence) {
+func (e *Engine) exactCode(text string, start, end int, key string, code int, ev []evidence) {
+	raw := text[start:end]
 	name := e.keyName(key)
 	distinctive := len(key) >= distinctiveKey
 	exact := sameLetters(raw, name)
 	w, detail := float64(wCodeWeak), raw+" (not as the catalog writes it)"
-	if distinctive || exact {
+	switch {
+	case distinctive:
+		w, detail = wCodeExact, raw
+	case exact && nameInCode(text, start, end):
+		// "HttpClient.TimeOut = 100" is a property, not the error.
+		detail = raw + " (a name in code)"
+		exact = false
+	case exact:
 		w, detail = wCodeExact, raw
 	}
 	if w > ev[code].code {
@@ -355,6 +426,40 @@ func (e *Engine) keyName(key string) string {
 		}
 	}
 	return key
+}
+
+// nameInCode reports whether the word at text[start:end] is used as a
+// name in program code or configuration rather than as an error: a member
+// access ("HttpClient.TimeOut", "TimeOut.TotalSeconds"), an assignment
+// ("TimeOut = 30", "TimeOut: 100"), or a setting given a value ("bump the
+// TimeOut to 100s"). Errors are reported, never assigned.
+func nameInCode(text string, start, end int) bool {
+	if start >= 2 && text[start-1] == '.' && (isAlnum(text[start-2]) || strings.IndexByte(")]_", text[start-2]) >= 0) {
+		return true
+	}
+	if end+1 < len(text) && text[end] == '.' && isAlnum(text[end+1]) {
+		return true
+	}
+	rest := strings.TrimLeft(text[end:], " \t")
+	switch {
+	case strings.HasPrefix(rest, "=="):
+		return false
+	case strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":="):
+		return true
+	case strings.HasPrefix(rest, ":"):
+		rest = rest[1:]
+	default:
+		w := rest
+		if i := strings.IndexAny(w, " \t"); i >= 0 {
+			w = w[:i]
+		}
+		if !strings.EqualFold(w, "to") && !strings.EqualFold(w, "of") && !strings.EqualFold(w, "from") {
+			return false
+		}
+		rest = rest[len(w):]
+	}
+	rest = strings.TrimLeft(rest, " \t")
+	return rest != "" && isDigit(rest[0])
 }
 
 // sameLetters reports whether a and b have the same letters and digits in
@@ -517,6 +622,81 @@ func lowerByte(c byte) byte {
 		return c + 'a' - 'A'
 	}
 	return c
+}
+
+// sharedStem gives evidence to every code whose name starts like the
+// word, when that start is shared by several codes and the rest is not
+// one of them: "AzureActiveDirectoryCredentialError" has the words of both
+// credential codes in their order, "HybridIdentityServiceSomething" starts
+// four codes. The text fits them all, weakly; the ambiguity rule lists
+// them. A start only one code has, with more after it
+// ("HybridIdentityServiceAgentTimeout"), is another code, not a stem.
+func (e *Engine) sharedStem(raw string, ev []evidence) bool {
+	words := stemWords(raw)
+	// A generic last word says nothing of which code: "…ServiceError"
+	// would otherwise fit only the one code whose name ends in "Error".
+	for len(words) > 0 && genericTail[words[len(words)-1]] {
+		words = words[:len(words)-1]
+	}
+	if len(words) < 2 {
+		return false
+	}
+	var best []int
+	letters := 0
+	for k := 2; k <= len(words); k++ {
+		var fit []int
+		for c, cw := range e.codeWords {
+			if len(cw) > 0 && cw[0] == words[0] && subsequence(words[1:k], cw[1:]) {
+				fit = append(fit, c)
+			}
+		}
+		if len(fit) == 0 {
+			break
+		}
+		best, letters = fit, 0
+		for _, w := range words[:k] {
+			letters += len(w)
+		}
+	}
+	if len(best) < 2 || letters < longWord {
+		return false
+	}
+	for _, c := range best {
+		ratio := float64(letters) / float64(len(keyOf(e.codes[c])))
+		weight := wCodePrefix * ratio * 0.6
+		if v := &ev[c]; weight > v.code {
+			v.code = weight
+			v.signals = append(v.signals, Signal{Kind: "prefix", Detail: fmt.Sprintf("%s (shares its start with %d codes)", raw, len(best)), Weight: round3(weight)})
+		}
+	}
+	return true
+}
+
+var genericTail = map[string]bool{"error": true, "exception": true, "failure": true, "fault": true, "issue": true, "problem": true}
+
+// stemWords splits a CamelCase name into lower-case words, a plural "s"
+// dropped so that "Credential" meets "Credentials".
+func stemWords(name string) []string {
+	words := splitCamel(name)
+	for i, w := range words {
+		w = strings.ToLower(w)
+		if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+			w = w[:len(w)-1]
+		}
+		words[i] = w
+	}
+	return words
+}
+
+// subsequence reports whether want appears in have in order, with gaps.
+func subsequence(want, have []string) bool {
+	i := 0
+	for _, h := range have {
+		if i < len(want) && want[i] == h {
+			i++
+		}
+	}
+	return i == len(want)
 }
 
 // looksLikeCode reports whether a word is written like a Cloud Sync error

@@ -74,7 +74,8 @@ var synonyms = map[string]string{
 	"reregist":   "regist",
 }
 
-// stopwords are English function words, and "microsoft", which every
+// stopwords are function words, English and those of the languages
+// people paraphrase in (symptoms.yaml), and "microsoft", which every
 // product name carries. They still count inside verbatim phrases.
 var stopwords = func() map[string]bool {
 	m := map[string]bool{}
@@ -82,7 +83,9 @@ var stopwords = func() map[string]bool {
 		being am this that these those it its as if so we you your our us i me my they them their he she his her
 		there here please can could would should will shall may might must do does did has have had any some all
 		what which who whom when where how why up out just also then than into about not no yes very too only
-		microsoft let lets get got via per s t`) {
+		microsoft let lets get got via per s t
+		de la el los las del da das dos en y que un una um uma se na ha con com por para le les du et est une
+		der die dem den ist ein eine und zu von im mit il lo di della non nie się jest не в на и с`) {
 		m[w] = true
 	}
 	return m
