@@ -209,6 +209,10 @@ func TestSlashCommands(t *testing.T) {
 		{"exact code", exact, expected(t, exact, true)},
 		{"any case", strings.ToLower(exact), expected(t, exact, true)},
 		{"typo", "HybridIdentityServiceNoActveAgents", expected(t, "HybridIdentityServiceNoActveAgents", true)},
+		// A typo of a short code is too close to English for recognition
+		// ("timeot" could be chatter), but /syncerr asks for a code.
+		{"typo of a short code", "timeot", card.Error(closest("TimeOut")[0], recognize.Identifiers{}, card.Options{Shareable: true})},
+		{"a word inside a code is no typo", "sync", card.NoMatch("sync", closest("HybridSynchronizationActiveDirectoryInternalServerError"))},
 		{"pasted text", paste, expected(t, paste, true)},
 		{"help", "help", card.Help("/syncerr")},
 		{"empty is help", "", card.Help("/syncerr")},
