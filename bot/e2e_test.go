@@ -655,6 +655,34 @@ func TestOpsEndpoints(t *testing.T) {
 	}
 }
 
+// TestMetricsNamedBeforeTraffic: every metric the README documents is on
+// /metrics from the start, at zero, so dashboards, alerts such as
+// rate(syncerr_dropped_total[5m]) > 0, and a check of the endpoint find
+// the series before the first event, error or drop.
+func TestMetricsNamedBeforeTraffic(t *testing.T) {
+	h := start(t, slackemu.Options{}, nil)
+	srv := httptest.NewServer(h.bot.Handler())
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`syncerr_envelopes_total{type="slash_commands"} 0`, "syncerr_ack_latency_seconds_count",
+		"syncerr_matches_total", `syncerr_replies_total{kind="auto"} 0`,
+		`syncerr_slack_api_errors_total{error="ratelimited",method="chat.postMessage"} 0`,
+		"syncerr_reconnects_total 0", "syncerr_connected", "syncerr_queue_depth 0",
+		`syncerr_dropped_total{reason="queue_full"} 0`, `syncerr_duplicates_total{key="event_id"} 0`,
+		"syncerr_handler_panics_total 0", `syncerr_handle_seconds_count{kind="slash"} 0`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics before any traffic lacks %s", want)
+		}
+	}
+}
+
 // counter reads a counter's value from reg; label "" means the unlabelled series.
 func counter(t *testing.T, reg *prometheus.Registry, name, label string) float64 {
 	t.Helper()
