@@ -315,6 +315,12 @@ func TestShareButton(t *testing.T) {
 		if hasAction(m, card.ActionShare) {
 			t.Errorf("shared card still has the Share button: %s", m.Blocks)
 		}
+		// The channel sees who shared it: an unasked-for bot post
+		// would otherwise look like an auto-reply.
+		alice, _ := h.emu.UserID("@alice")
+		if !strings.Contains(string(m.Blocks), `Shared by \u003c@`+alice+`\u003e`) {
+			t.Errorf("shared card does not say who shared it: %s", m.Blocks)
+		}
 		if m.Text != want.Text || !strings.Contains(string(m.Blocks), "`AD2AADProvisioning.") {
 			t.Errorf("shared card = %q %s\nwant %q with the paste's job ID", m.Text, m.Blocks, want.Text)
 		}

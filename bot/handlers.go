@@ -232,6 +232,12 @@ func (b *Bot) handleShare(ctx context.Context, log zerolog.Logger, cb slack.Inte
 		return
 	}
 	msg := card.Error(e, ids, card.Options{})
+	if userID.MatchString(cb.User.ID) {
+		// Say who shared it: otherwise the channel sees an unasked-for
+		// card that looks like an auto-reply.
+		msg.Blocks = append(msg.Blocks, slack.NewContextBlock("",
+			slack.NewTextBlockObject(slack.MarkdownType, "Shared by <@"+cb.User.ID+"> with "+commandName, false, false)))
+	}
 	channel := cb.Channel.ID
 	if err := b.respond(ctx, log, channel, msg,
 		slack.MsgOptionResponseURL(cb.ResponseURL, slack.ResponseTypeInChannel)); err != nil {
@@ -273,6 +279,9 @@ const maxSuggestions = 3
 func isSingleWord(s string) bool {
 	return s != "" && strings.IndexFunc(s, unicode.IsSpace) < 0
 }
+
+// userID is a Slack user ID, safe to put in a <@…> mention.
+var userID = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
 
 // mistyped reports whether a single-word query is the code with a typo:
 // the only code near it, and about as long (within two letters). Recognition
