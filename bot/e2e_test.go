@@ -209,6 +209,10 @@ func TestSlashCommands(t *testing.T) {
 		{"exact code", exact, expected(t, exact, true)},
 		{"any case", strings.ToLower(exact), expected(t, exact, true)},
 		{"typo", "HybridIdentityServiceNoActveAgents", expected(t, "HybridIdentityServiceNoActveAgents", true)},
+		// A typo of a short code is too close to English for recognition
+		// ("timeot" could be chatter), but /syncerr asks for a code.
+		{"typo of a short code", "timeot", card.Error(closest("TimeOut")[0], recognize.Identifiers{}, card.Options{Shareable: true})},
+		{"a word inside a code is no typo", "sync", card.NoMatch("sync", closest("HybridSynchronizationActiveDirectoryInternalServerError"))},
 		{"pasted text", paste, expected(t, paste, true)},
 		{"help", "help", card.Help("/syncerr")},
 		{"empty is help", "", card.Help("/syncerr")},
@@ -310,6 +314,12 @@ func TestShareButton(t *testing.T) {
 	for _, m := range h.botMessages(ops, "") {
 		if hasAction(m, card.ActionShare) {
 			t.Errorf("shared card still has the Share button: %s", m.Blocks)
+		}
+		// The channel sees who shared it: an unasked-for bot post
+		// would otherwise look like an auto-reply.
+		alice, _ := h.emu.UserID("@alice")
+		if !strings.Contains(string(m.Blocks), `Shared by \u003c@`+alice+`\u003e`) {
+			t.Errorf("shared card does not say who shared it: %s", m.Blocks)
 		}
 		if m.Text != want.Text || !strings.Contains(string(m.Blocks), "`AD2AADProvisioning.") {
 			t.Errorf("shared card = %q %s\nwant %q with the paste's job ID", m.Text, m.Blocks, want.Text)
@@ -648,6 +658,34 @@ func TestOpsEndpoints(t *testing.T) {
 	}
 	if code, _ := get("/readyz"); code != http.StatusServiceUnavailable {
 		t.Errorf("/readyz after shutdown = %d, want 503", code)
+	}
+}
+
+// TestMetricsNamedBeforeTraffic: every metric the README documents is on
+// /metrics from the start, at zero, so dashboards, alerts such as
+// rate(syncerr_dropped_total[5m]) > 0, and a check of the endpoint find
+// the series before the first event, error or drop.
+func TestMetricsNamedBeforeTraffic(t *testing.T) {
+	h := start(t, slackemu.Options{}, nil)
+	srv := httptest.NewServer(h.bot.Handler())
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`syncerr_envelopes_total{type="slash_commands"} 0`, "syncerr_ack_latency_seconds_count",
+		"syncerr_matches_total", `syncerr_replies_total{kind="auto"} 0`,
+		`syncerr_slack_api_errors_total{error="ratelimited",method="chat.postMessage"} 0`,
+		"syncerr_reconnects_total 0", "syncerr_connected", "syncerr_queue_depth 0",
+		`syncerr_dropped_total{reason="queue_full"} 0`, `syncerr_duplicates_total{key="event_id"} 0`,
+		"syncerr_handler_panics_total 0", `syncerr_handle_seconds_count{kind="slash"} 0`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics before any traffic lacks %s", want)
+		}
 	}
 }
 

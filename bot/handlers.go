@@ -49,6 +49,11 @@ func (b *Bot) lookup(query, command string, shareable bool) answer {
 			b.m.matches.WithLabelValues("none", "unknown_word").Inc()
 			return answer{msg: card.Help(command), outcome: "help"}
 		}
+		if len(closest) == 1 && mistyped(q, closest[0].Code) {
+			e := closest[0]
+			b.m.matches.WithLabelValues(e.Code, "match").Inc()
+			return answer{msg: card.Error(e, res.Identifiers, card.Options{Shareable: shareable}), code: e.Code, outcome: "match"}
+		}
 		b.m.matches.WithLabelValues("none", "none").Inc()
 		return answer{msg: card.NoMatch(q, closest), outcome: "none"}
 	}
@@ -227,6 +232,12 @@ func (b *Bot) handleShare(ctx context.Context, log zerolog.Logger, cb slack.Inte
 		return
 	}
 	msg := card.Error(e, ids, card.Options{})
+	if userID.MatchString(cb.User.ID) {
+		// Say who shared it: otherwise the channel sees an unasked-for
+		// card that looks like an auto-reply.
+		msg.Blocks = append(msg.Blocks, slack.NewContextBlock("",
+			slack.NewTextBlockObject(slack.MarkdownType, "Shared by <@"+cb.User.ID+"> with "+commandName, false, false)))
+	}
 	channel := cb.Channel.ID
 	if err := b.respond(ctx, log, channel, msg,
 		slack.MsgOptionResponseURL(cb.ResponseURL, slack.ResponseTypeInChannel)); err != nil {
@@ -267,6 +278,24 @@ const maxSuggestions = 3
 
 func isSingleWord(s string) bool {
 	return s != "" && strings.IndexFunc(s, unicode.IsSpace) < 0
+}
+
+// userID is a Slack user ID, safe to put in a <@…> mention.
+var userID = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+
+// mistyped reports whether a single-word query is the code with a typo:
+// the only code near it, and about as long (within two letters). Recognition
+// leaves a short code's typo ("timeot") unmatched, since in a channel it
+// could be chatter; /syncerr asks for a code, and its help promises that
+// small typos are fine. The length rule keeps a word that is merely part
+// of a code ("sync", "busy") a suggestion.
+func mistyped(query, code string) bool {
+	q := strings.Trim(strings.TrimSpace(query), "`'\"“”‘’.,:;!?()[]{}<>")
+	if !isSingleWord(q) || len(q) < 4 {
+		return false
+	}
+	d := len(q) - len(code)
+	return -2 <= d && d <= 2
 }
 
 func messageKey(channel, ts string) string { return "msg:" + channel + ":" + ts }

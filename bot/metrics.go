@@ -24,6 +24,34 @@ type metrics struct {
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
+	m := newSeries(reg)
+	// A vector shows nothing until a label value is used, so the series
+	// the README documents are created at zero: dashboards, alerts such as
+	// rate(syncerr_dropped_total[5m]) > 0 and a look at /metrics find
+	// them before the first event, drop or error.
+	for _, t := range []string{"events_api", "slash_commands", "interactive", "unparseable"} {
+		m.envelopes.WithLabelValues(t)
+	}
+	m.matches.WithLabelValues("none", "none")
+	for _, k := range []string{"slash", "auto", "mention", "share", "pick"} {
+		m.replies.WithLabelValues(k)
+	}
+	for _, k := range []string{"message", "mention", "slash", "share", "pick"} {
+		m.handleTime.WithLabelValues(k)
+	}
+	for _, method := range []string{"chat.postMessage", "response_url"} {
+		m.apiErrors.WithLabelValues(method, "ratelimited")
+	}
+	for _, r := range []string{"queue_full", "unparseable"} {
+		m.dropped.WithLabelValues(r)
+	}
+	for _, k := range []string{"event_id", "channel_ts", "thread_code"} {
+		m.duplicates.WithLabelValues(k)
+	}
+	return m
+}
+
+func newSeries(reg prometheus.Registerer) *metrics {
 	f := promauto.With(reg)
 	return &metrics{
 		envelopes: f.NewCounterVec(prometheus.CounterOpts{

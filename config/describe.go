@@ -89,3 +89,27 @@ func yesNo(b bool) string {
 
 // mdCell keeps a description inside its table cell.
 func mdCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// WriteSettings prints c as NAME=value lines in the table's order, the
+// effective value of every variable (defaults included), so an operator
+// sees what syncerr serve will use. Tokens print as <secret> when set;
+// lists are comma-separated as they are written.
+func WriteSettings(w io.Writer, c Config) error {
+	v := reflect.ValueOf(c)
+	var b strings.Builder
+	for _, d := range Describe() {
+		var val string
+		switch f := v.FieldByName(d.field).Interface().(type) {
+		case []string:
+			val = strings.Join(f, ",")
+		default:
+			val = fmt.Sprint(f)
+		}
+		if d.Secret && val != "" {
+			val = "<secret>"
+		}
+		fmt.Fprintf(&b, "%s=%s\n", d.Name, val)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

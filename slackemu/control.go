@@ -19,6 +19,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/hooks/", s.handleHook)
 	mux.HandleFunc("POST /emu/messages", s.controlPostMessage)
 	mux.HandleFunc("GET /emu/messages", s.controlMessages)
+	mux.HandleFunc("POST /emu/messages/update", s.controlEditMessage)
+	mux.HandleFunc("POST /emu/messages/delete", s.controlDeleteMessage)
 	mux.HandleFunc("POST /emu/commands", s.controlCommand)
 	mux.HandleFunc("POST /emu/actions", s.controlAction)
 	mux.HandleFunc("GET /emu/stats", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, s.Stats()) })
@@ -111,6 +113,43 @@ func (s *Server) controlPostMessage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"ts": ts})
 }
 
+// controlEditMessage has a user edit their message (Slack's chat.update
+// as a user does it): the bot hears message_changed.
+func (s *Server) controlEditMessage(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Channel string `json:"channel"`
+		User    string `json:"user"`
+		TS      string `json:"ts"`
+		Text    string `json:"text"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	if err := s.EditUserMessage(req.Channel, req.User, req.TS, req.Text); err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+// controlDeleteMessage has a user delete their message: the bot hears
+// message_deleted.
+func (s *Server) controlDeleteMessage(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Channel string `json:"channel"`
+		User    string `json:"user"`
+		TS      string `json:"ts"`
+	}
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	if err := s.DeleteUserMessage(req.Channel, req.User, req.TS); err != nil {
+		writeControlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
 // maxControlWait bounds a long poll on GET /emu/messages.
 const maxControlWait = time.Minute
 
@@ -141,7 +180,40 @@ func (s *Server) controlMessages(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+	listed := make([]listedMessage, len(msgs))
+	for i, m := range msgs {
+		listed[i] = listMessage(m)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": listed})
+}
+
+// listedMessage is a Message as GET /emu/messages shows it: every field
+// the control API promises is present, null or empty when unset, so an
+// HTTP client can read any of them without knowing which are set.
+type listedMessage struct {
+	Channel     string          `json:"channel"`
+	TS          string          `json:"ts"`
+	ThreadTS    string          `json:"thread_ts"`
+	User        string          `json:"user"`
+	BotID       string          `json:"bot_id"`
+	Username    string          `json:"username,omitempty"`
+	Text        string          `json:"text"`
+	Blocks      json.RawMessage `json:"blocks"`
+	Reactions   []Reaction      `json:"reactions"`
+	Edited      *Edited         `json:"edited"`
+	EphemeralTo string          `json:"ephemeral_to"`
+	ClientMsgID string          `json:"-"`
+}
+
+func listMessage(m Message) listedMessage {
+	l := listedMessage(m)
+	if l.Blocks == nil {
+		l.Blocks = json.RawMessage("[]")
+	}
+	if l.Reactions == nil {
+		l.Reactions = []Reaction{}
+	}
+	return l
 }
 
 func (s *Server) controlCommand(w http.ResponseWriter, r *http.Request) {

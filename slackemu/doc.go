@@ -75,8 +75,10 @@
 // The same server answers JSON requests under /emu/ for tests in other
 // languages and for the sandbox: POST /emu/messages, /emu/commands,
 // /emu/actions, /emu/views/submit, /emu/shortcuts, /emu/home, /emu/invite,
-// /emu/faults; GET /emu/messages?channel=…[&thread_ts=…], /emu/views?user=…,
-// /emu/stats. Unknown request fields are rejected; unknown channels, users,
+// /emu/faults, /emu/messages/update ({"channel","user","ts","text"}: a user
+// edits their message) and /emu/messages/delete ({"channel","user","ts"});
+// GET /emu/messages?channel=…[&thread_ts=…] (every message field present,
+// null or empty when unset), /emu/views?user=…, /emu/stats. Unknown request fields are rejected; unknown channels, users,
 // messages or buttons answer 404 with a reason, and a command or interaction
 // with no bot connected answers 409 (Slack's dispatch_failed).
 //

@@ -444,3 +444,69 @@ func TestControlMessagesLongPoll(t *testing.T) {
 		t.Errorf("bad min = %d %v, want 400 with a reason", code, bad)
 	}
 }
+
+// TestControlMessagesListsEveryField: GET /emu/messages promises every
+// field of a message ("ts", "thread_ts", "user", "bot_id", "text",
+// "blocks", "reactions", "edited", "ephemeral_to"), so a client over HTTP
+// can read m["thread_ts"] without knowing which are set; an unset field is
+// null or empty rather than missing.
+func TestControlMessagesListsEveryField(t *testing.T) {
+	s := newServer(t, slackemu.Options{})
+	if _, err := s.PostUserMessage("#identity-ops", "@alice", "hi", ""); err != nil {
+		t.Fatal(err)
+	}
+	var list struct{ Messages []map[string]any }
+	if code := getControl(t, s, "/emu/messages?channel=%23identity-ops", &list); code != 200 || len(list.Messages) != 1 {
+		t.Fatalf("GET /emu/messages = %d %+v", code, list)
+	}
+	for _, k := range []string{"ts", "thread_ts", "user", "bot_id", "text", "blocks", "reactions", "edited", "ephemeral_to"} {
+		if _, ok := list.Messages[0][k]; !ok {
+			t.Errorf("message lacks %q: %v", k, list.Messages[0])
+		}
+	}
+	if r, ok := list.Messages[0]["reactions"].([]any); !ok || len(r) != 0 {
+		t.Errorf("reactions = %#v, want []", list.Messages[0]["reactions"])
+	}
+}
+
+// TestControlEditAndDelete: a user edits and deletes their message over
+// HTTP, as EditUserMessage and DeleteUserMessage do in process, so an
+// acceptance check can make the bot hear message_changed and
+// message_deleted.
+func TestControlEditAndDelete(t *testing.T) {
+	s := newServer(t, slackemu.Options{})
+	b := startBot(t, s, ackAll)
+	var posted struct{ TS string }
+	if code := postControl(t, s, "/emu/messages", map[string]string{"channel": "#identity-ops", "user": "@alice", "text": "hi"}, &posted); code != 200 {
+		t.Fatalf("POST /emu/messages = %d", code)
+	}
+	b.next(t)
+
+	edit := map[string]string{"channel": "#identity-ops", "user": "@alice", "ts": posted.TS, "text": "hello"}
+	if code := postControl(t, s, "/emu/messages/update", edit, nil); code != 200 {
+		t.Fatalf("POST /emu/messages/update = %d", code)
+	}
+	if _, inner := eventOf(t, b.next(t)); inner == nil {
+		t.Fatal("no message_changed after the edit")
+	}
+	msgs, _ := s.Messages("#identity-ops", "")
+	if len(msgs) != 1 || msgs[0].Text != "hello" || msgs[0].Edited == nil {
+		t.Errorf("after the edit: %+v", msgs)
+	}
+	edit["user"] = "@bob"
+	var notFound struct{ Error string }
+	if code := postControl(t, s, "/emu/messages/update", edit, &notFound); code != 404 || notFound.Error == "" {
+		t.Errorf("bob editing alice's message = %d %+v, want 404 with a reason", code, notFound)
+	}
+
+	del := map[string]string{"channel": "#identity-ops", "user": "@alice", "ts": posted.TS}
+	if code := postControl(t, s, "/emu/messages/delete", del, nil); code != 200 {
+		t.Fatalf("POST /emu/messages/delete = %d", code)
+	}
+	if _, inner := eventOf(t, b.next(t)); inner == nil {
+		t.Fatal("no message_deleted after the delete")
+	}
+	if msgs, _ := s.Messages("#identity-ops", ""); len(msgs) != 0 {
+		t.Errorf("after the delete: %+v", msgs)
+	}
+}

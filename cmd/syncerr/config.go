@@ -57,7 +57,6 @@ func runConfigEnv(args []string, lookup func(string) (string, bool), stdout, std
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	// Config prints its tokens as <secret>.
-	fmt.Fprintf(stdout, "configuration is valid\n%+v\n", cfg)
-	return nil
+	fmt.Fprintln(stdout, "configuration is valid")
+	return config.WriteSettings(stdout, cfg) // tokens as <secret>
 }

@@ -31,6 +31,10 @@ func TestConfigCommand(t *testing.T) {
 		{"table", nil, nil, 0, "SYNCERR_AUTOREPLY_CHANNELS", nil, false},
 		{"markdown is the README's table", []string{"--markdown"}, nil, 0, string(variables), nil, true},
 		{"check good", []string{"--check"}, good, 0, "configuration is valid", nil, false},
+		// The effective settings, one variable a line as they would be
+		// exported, not a Go struct dump; tokens stay hidden.
+		{"check good shows settings", []string{"--check"}, good, 0, "\nSLACK_APP_TOKEN=<secret>\n", nil, false},
+		{"check good shows a list", []string{"--check"}, good, 0, "\nSYNCERR_WORKERS=8\n", nil, false},
 		{"check bad", []string{"--check"}, bad, 1, "", []string{
 			"SLACK_APP_TOKEN: must start with xapp- (got a value of length 16 that starts like a bot token",
 			"SLACK_BOT_TOKEN: required, not set",
