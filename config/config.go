@@ -19,11 +19,11 @@ import (
 // contract with cmd/syncerr; the variable names are the contract with
 // operators.
 //
-// The two tokens are secrets: Config formats itself (fmt, JSON, and so
-// zerolog's Interface) with them replaced by "<secret>".
+// The two tokens are Secrets: however Config is printed or encoded (fmt,
+// JSON, zerolog), they read "<secret>".
 type Config struct {
-	AppToken string `envconfig:"SLACK_APP_TOKEN" required:"true" secret:"true" desc:"App-level token (xapp-…) with connections:write, for Socket Mode"`
-	BotToken string `envconfig:"SLACK_BOT_TOKEN" required:"true" secret:"true" desc:"Bot token (xoxb-…) from installing the app"`
+	AppToken Secret `envconfig:"SLACK_APP_TOKEN" required:"true" secret:"true" desc:"App-level token (xapp-…) with connections:write, for Socket Mode"`
+	BotToken Secret `envconfig:"SLACK_BOT_TOKEN" required:"true" secret:"true" desc:"Bot token (xoxb-…) from installing the app"`
 	APIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/" desc:"Slack Web API base URL; point it at slackemu to test"`
 
 	AutoReplyChannels []string `envconfig:"SYNCERR_AUTOREPLY_CHANNELS" desc:"Channel IDs (C…/G…, comma-separated) where pasted errors get an answer unasked, or * for every channel the bot is in; default none"`

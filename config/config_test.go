@@ -179,6 +179,7 @@ func TestTokensNeverPrinted(t *testing.T) {
 	for _, f := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
 		fmt.Fprintf(&out, f+"\n", cfg)
 		fmt.Fprintf(&out, f+"\n", &cfg)
+		fmt.Fprintf(&out, f+"\n", cfg.AppToken) // a field on its own is a Secret too
 	}
 	js, err := json.Marshal(cfg)
 	if err != nil {
@@ -186,7 +187,7 @@ func TestTokensNeverPrinted(t *testing.T) {
 	}
 	out.Write(js)
 	log := zerolog.New(&out)
-	log.Info().Interface("config", cfg).Interface("ptr", &cfg).Msg("starting")
+	log.Info().Interface("config", cfg).Interface("ptr", &cfg).Stringer("token", cfg.BotToken).Interface("app", cfg.AppToken).Msg("starting")
 	for _, secret := range []string{appToken, botToken, "SECRET"} {
 		if strings.Contains(out.String(), secret) {
 			t.Errorf("a token leaked:\n%s", out.String())

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/url"
@@ -85,7 +84,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 func decode(f reflect.Value, raw string) string {
 	raw = strings.TrimSpace(raw)
 	switch f.Interface().(type) {
-	case string:
+	case string, Secret:
 		f.SetString(raw)
 	case []string:
 		var list []string
@@ -154,8 +153,8 @@ func (c *Config) check() []Problem {
 			add(name, "contains spaces or unprintable characters (got a value of length %d)", len(value))
 		}
 	}
-	token("SLACK_APP_TOKEN", c.AppToken, "xapp-", "xoxb-", "a bot token")
-	token("SLACK_BOT_TOKEN", c.BotToken, "xoxb-", "xapp-", "an app-level token")
+	token("SLACK_APP_TOKEN", c.AppToken.Reveal(), "xapp-", "xoxb-", "a bot token")
+	token("SLACK_BOT_TOKEN", c.BotToken.Reveal(), "xoxb-", "xapp-", "an app-level token")
 
 	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		add("SLACK_API_URL", "must be an absolute http(s) URL such as https://slack.com/api/ (got %q)", shorten(c.APIURL))
@@ -230,27 +229,3 @@ func oneOf(s string, options ...string) bool {
 	}
 	return false
 }
-
-// redacted is Config with the tokens hidden, for printing.
-func (c Config) redacted() any {
-	type plain Config // no methods, so no recursion
-	p := plain(c)
-	if p.AppToken != "" {
-		p.AppToken = "<secret>"
-	}
-	if p.BotToken != "" {
-		p.BotToken = "<secret>"
-	}
-	return p
-}
-
-// String prints the configuration with the tokens hidden; %v, %+v and %s
-// all come here.
-func (c Config) String() string { return fmt.Sprintf("%+v", c.redacted()) }
-
-// GoString hides the tokens from %#v too.
-func (c Config) GoString() string { return fmt.Sprintf("%#v", c.redacted()) }
-
-// MarshalJSON hides the tokens from JSON, and so from loggers that encode
-// values as JSON (zerolog's Interface).
-func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.redacted()) }

@@ -110,8 +110,8 @@ func serveBot(ctx context.Context, cfg config.Config, stderr io.Writer) error {
 // botOptions maps the environment's config onto the bot's options.
 func botOptions(cfg config.Config, cat *catalog.Catalog, log zerolog.Logger, reg *prometheus.Registry) bot.Options {
 	return bot.Options{
-		AppToken:          cfg.AppToken,
-		BotToken:          cfg.BotToken,
+		AppToken:          cfg.AppToken.Reveal(),
+		BotToken:          cfg.BotToken.Reveal(),
 		APIURL:            cfg.APIURL,
 		AutoReplyChannels: cfg.AutoReplyChannels,
 		AllowedBotIDs:     cfg.AllowedBotIDs,
