@@ -85,69 +85,71 @@ func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-func (s *Server) controlPostMessage(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Channel  string `json:"channel"`
-		User     string `json:"user"`
-		Text     string `json:"text"`
-		ThreadTS string `json:"thread_ts"`
-		// BotUsername, instead of user, posts as a legacy integration.
-		BotUsername string `json:"bot_username"`
-	}
+// control is the shape of every POST endpoint: decode the request into a
+// Req (unknown fields rejected), act on it, and answer act's value as JSON
+// or its error with writeControlError's status.
+func control[Req any](w http.ResponseWriter, r *http.Request, act func(Req) (any, error)) {
+	var req Req
 	if !decodeControl(w, r, &req) {
 		return
 	}
-	var (
-		ts  string
-		err error
-	)
-	if req.BotUsername != "" && req.User == "" {
-		ts, err = s.PostIntegrationMessage(req.Channel, req.BotUsername, req.Text)
-	} else {
-		ts, err = s.PostUserMessage(req.Channel, req.User, req.Text, req.ThreadTS)
-	}
+	out, err := act(req)
 	if err != nil {
 		writeControlError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"ts": ts})
+	writeJSON(w, http.StatusOK, out)
+}
+
+// done is the answer of an endpoint with nothing to say but success.
+func done(err error) (any, error) { return struct{}{}, err }
+
+// reqPostMessage is POST /emu/messages.
+type reqPostMessage struct {
+	Channel  string `json:"channel"`
+	User     string `json:"user"`
+	Text     string `json:"text"`
+	ThreadTS string `json:"thread_ts"`
+	// BotUsername, instead of user, posts as a legacy integration.
+	BotUsername string `json:"bot_username"`
+}
+
+func (s *Server) controlPostMessage(w http.ResponseWriter, r *http.Request) {
+	control(w, r, func(req reqPostMessage) (any, error) {
+		var ts string
+		var err error
+		if req.BotUsername != "" && req.User == "" {
+			ts, err = s.PostIntegrationMessage(req.Channel, req.BotUsername, req.Text)
+		} else {
+			ts, err = s.PostUserMessage(req.Channel, req.User, req.Text, req.ThreadTS)
+		}
+		return map[string]string{"ts": ts}, err
+	})
 }
 
 // controlEditMessage has a user edit their message (Slack's chat.update
 // as a user does it): the bot hears message_changed.
 func (s *Server) controlEditMessage(w http.ResponseWriter, r *http.Request) {
-	var req struct {
+	control(w, r, func(req struct {
 		Channel string `json:"channel"`
 		User    string `json:"user"`
 		TS      string `json:"ts"`
 		Text    string `json:"text"`
-	}
-	if !decodeControl(w, r, &req) {
-		return
-	}
-	if err := s.EditUserMessage(req.Channel, req.User, req.TS, req.Text); err != nil {
-		writeControlError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct{}{})
+	}) (any, error) {
+		return done(s.EditUserMessage(req.Channel, req.User, req.TS, req.Text))
+	})
 }
 
 // controlDeleteMessage has a user delete their message: the bot hears
 // message_deleted.
 func (s *Server) controlDeleteMessage(w http.ResponseWriter, r *http.Request) {
-	var req struct {
+	control(w, r, func(req struct {
 		Channel string `json:"channel"`
 		User    string `json:"user"`
 		TS      string `json:"ts"`
-	}
-	if !decodeControl(w, r, &req) {
-		return
-	}
-	if err := s.DeleteUserMessage(req.Channel, req.User, req.TS); err != nil {
-		writeControlError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct{}{})
+	}) (any, error) {
+		return done(s.DeleteUserMessage(req.Channel, req.User, req.TS))
+	})
 }
 
 // maxControlWait bounds a long poll on GET /emu/messages.
@@ -217,68 +219,41 @@ func listMessage(m Message) listedMessage {
 }
 
 func (s *Server) controlCommand(w http.ResponseWriter, r *http.Request) {
-	var req struct {
+	control(w, r, func(req struct {
 		Channel string `json:"channel"`
 		User    string `json:"user"`
 		Command string `json:"command"`
 		Text    string `json:"text"`
-	}
-	if !decodeControl(w, r, &req) {
-		return
-	}
-	trig, hook, err := s.RunCommand(req.Channel, req.User, req.Command, req.Text)
-	if err != nil {
-		writeControlError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"trigger_id": trig, "response_url": hook})
+	}) (any, error) {
+		trig, hook, err := s.RunCommand(req.Channel, req.User, req.Command, req.Text)
+		return map[string]string{"trigger_id": trig, "response_url": hook}, err
+	})
 }
 
 func (s *Server) controlAction(w http.ResponseWriter, r *http.Request) {
-	var req struct {
+	control(w, r, func(req struct {
 		Channel   string `json:"channel"`
 		MessageTS string `json:"message_ts"`
 		User      string `json:"user"`
 		ActionID  string `json:"action_id"`
 		Value     string `json:"value"`
-	}
-	if !decodeControl(w, r, &req) {
-		return
-	}
-	if err := s.Click(req.Channel, req.MessageTS, req.User, req.ActionID, req.Value); err != nil {
-		writeControlError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{})
+	}) (any, error) {
+		return done(s.Click(req.Channel, req.MessageTS, req.User, req.ActionID, req.Value))
+	})
 }
 
 func (s *Server) controlFault(w http.ResponseWriter, r *http.Request) {
-	var f Fault
-	if !decodeControl(w, r, &f) {
-		return
-	}
-	if err := s.Fault(f); err != nil {
-		writeControlError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{})
+	control(w, r, func(f Fault) (any, error) { return done(s.Fault(f)) })
 }
 
 func (s *Server) controlSubmitView(w http.ResponseWriter, r *http.Request) {
-	var req struct {
+	control(w, r, func(req struct {
 		ViewID string                       `json:"view_id"`
 		User   string                       `json:"user"`
 		Values map[string]map[string]string `json:"values"`
-	}
-	if !decodeControl(w, r, &req) {
-		return
-	}
-	out, err := s.SubmitView(req.ViewID, req.User, req.Values)
-	if err != nil {
-		writeControlError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	}) (any, error) {
+		return s.SubmitView(req.ViewID, req.User, req.Values)
+	})
 }
 
 func (s *Server) controlViews(w http.ResponseWriter, r *http.Request) {
@@ -291,49 +266,31 @@ func (s *Server) controlViews(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) controlShortcut(w http.ResponseWriter, r *http.Request) {
-	var req struct {
+	control(w, r, func(req struct {
 		CallbackID string `json:"callback_id"`
 		Channel    string `json:"channel"`
 		MessageTS  string `json:"message_ts"`
 		User       string `json:"user"`
-	}
-	if !decodeControl(w, r, &req) {
-		return
-	}
-	trig, err := s.Shortcut(req.CallbackID, req.Channel, req.MessageTS, req.User)
-	if err != nil {
-		writeControlError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"trigger_id": trig})
+	}) (any, error) {
+		trig, err := s.Shortcut(req.CallbackID, req.Channel, req.MessageTS, req.User)
+		return map[string]string{"trigger_id": trig}, err
+	})
 }
 
 func (s *Server) controlHome(w http.ResponseWriter, r *http.Request) {
-	var req struct {
+	control(w, r, func(req struct {
 		User string `json:"user"`
-	}
-	if !decodeControl(w, r, &req) {
-		return
-	}
-	if err := s.OpenHome(req.User); err != nil {
-		writeControlError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{})
+	}) (any, error) {
+		return done(s.OpenHome(req.User))
+	})
 }
 
 func (s *Server) controlInvite(w http.ResponseWriter, r *http.Request) {
-	var req struct {
+	control(w, r, func(req struct {
 		Channel string `json:"channel"`
 		User    string `json:"user"`
-	}
-	if !decodeControl(w, r, &req) {
-		return
-	}
-	ts, err := s.InviteBot(req.Channel, req.User)
-	if err != nil {
-		writeControlError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"ts": ts})
+	}) (any, error) {
+		ts, err := s.InviteBot(req.Channel, req.User)
+		return map[string]string{"ts": ts}, err
+	})
 }
