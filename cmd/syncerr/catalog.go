@@ -192,29 +192,20 @@ func writeEntry(w io.Writer, e catalog.Entry) {
 		fmt.Fprintf(w, "%s\n", e.Title)
 	}
 	fmt.Fprintln(w)
-	field := func(name, value string) {
-		if value != "" {
-			fmt.Fprintf(w, "%-12s %s\n", name+":", value)
-		}
-	}
-	field("Category", string(e.Category))
+	sh := sheet{w: w, width: 12}
+	sh.field("Category", string(e.Category))
 	if e.AutoRetry {
-		field("Auto-retry", "yes, the service retries it by itself")
+		sh.field("Auto-retry", "yes, the service retries it by itself")
 	}
-	field("Aliases", strings.Join(e.Aliases, ", "))
-	field("AADSTS", strings.Join(e.AADSTS, ", "))
-	field("Error codes", strings.Join(e.ErrorCodes, ", "))
-	field("Related", strings.Join(e.Related, ", "))
-	field("Owner", e.Owner)
-	section := func(name, body string) {
-		if body != "" {
-			fmt.Fprintf(w, "\n%s\n%s\n", name, indent(body))
-		}
-	}
-	section("Meaning", e.Summary)
-	section("Message", e.Message)
-	section("Scenario", e.Scenario)
-	section("Resolution", e.Resolution)
+	sh.field("Aliases", strings.Join(e.Aliases, ", "))
+	sh.field("AADSTS", strings.Join(e.AADSTS, ", "))
+	sh.field("Error codes", strings.Join(e.ErrorCodes, ", "))
+	sh.field("Related", strings.Join(e.Related, ", "))
+	sh.field("Owner", e.Owner)
+	sh.section("Meaning", e.Summary)
+	sh.section("Message", e.Message)
+	sh.section("Scenario", e.Scenario)
+	sh.section("Resolution", e.Resolution)
 	if len(e.Steps) > 0 {
 		fmt.Fprintln(w, "\nSteps")
 		for i, s := range e.Steps {
@@ -231,14 +222,10 @@ func writeEntry(w io.Writer, e catalog.Entry) {
 	}
 	links("Links", e.Links)
 	links("Runbooks", e.Runbooks)
-	section("Notes", e.Notes)
+	sh.section("Notes", e.Notes)
 	if len(e.Localized) > 0 {
 		fmt.Fprintf(w, "\nLocalized: %s\n", strings.Join(slices.Sorted(maps.Keys(e.Localized)), ", "))
 	}
-}
-
-func indent(s string) string {
-	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 }
 
 // closestCodes is the CLI's "did you mean": up to three codes near a

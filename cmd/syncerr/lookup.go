@@ -320,31 +320,22 @@ func writeBest(w io.Writer, e catalog.Entry, m recognize.Match, autoReply bool) 
 	}
 	fmt.Fprintf(w, "Auto-reply: %s\n", reply)
 	writeSignals(w, m.Signals, "")
-	field := func(name, value string) {
-		if value != "" {
-			fmt.Fprintf(w, "%-11s %s\n", name+":", value)
-		}
-	}
-	field("Category", string(e.Category))
+	sh := sheet{w: w, width: 11}
+	sh.field("Category", string(e.Category))
 	if e.AutoRetry {
-		field("Auto-retry", "yes, the service retries it by itself")
+		sh.field("Auto-retry", "yes, the service retries it by itself")
 	} else {
-		field("Auto-retry", "no, someone has to act")
+		sh.field("Auto-retry", "no, someone has to act")
 	}
-	section := func(name, body string) {
-		if body != "" {
-			fmt.Fprintf(w, "\n%s\n%s\n", name, indent(body))
-		}
-	}
-	section("Meaning", cmp.Or(e.Summary, e.Message))
-	section("Cause", e.Scenario)
+	sh.section("Meaning", cmp.Or(e.Summary, e.Message))
+	sh.section("Cause", e.Scenario)
 	if len(e.Steps) > 0 {
 		fmt.Fprintln(w, "\nSteps")
 		for i, s := range e.Steps {
 			fmt.Fprintf(w, "  %d. %s\n", i+1, s)
 		}
 	} else {
-		section("Resolution", e.Resolution)
+		sh.section("Resolution", e.Resolution)
 	}
 	if links := slices.Concat(e.Links, e.Runbooks); len(links) > 0 {
 		fmt.Fprintln(w, "\nLinks")
