@@ -35,6 +35,16 @@ func TestContextDecidesAutoReply(t *testing.T) {
 		{"the sync service account ADToAADSyncServiceAccount doesn't exist in the tenant", "AzureActiveDirectoryInvalidCredential", true},
 		// An unknown Cloud Sync code is no catalog error.
 		{"HybridIdentityServiceAgentTimeout on the cloud sync config", "", false},
+		// Names are not errors: naming the sync account, a cmdlet or the
+		// agent service without saying anything fails is a question.
+		{"ADToAADSyncServiceAccount showed up in the access review, do we need to keep it?", "", false},
+		{"where is the AADConnectProvisioningAgent installed?", "", false},
+		{"docs for Repair-AADCloudSyncToolsAccount?", "", false},
+		{"ADToAADSyncServiceAccount doesn't exist in the tenant, cloud sync is failing", "AzureActiveDirectoryInvalidCredential", true},
+		{"the ADToAADSyncServiceAccount password expired and cloud sync is quarantined", "AzureActiveDirectoryExpiredCredentials", true},
+		// The agent codes: stopped is NoActiveAgents, gone is NoAgentsAssigned.
+		{"Cloud Sync meldet, dass kein Agent aktiv ist - der Provisioning-Agent-Dienst läuft auf dem Server nicht", "HybridIdentityServiceNoActiveAgents", false},
+		{"Cloud Sync: kein Agent zugewiesen, wir haben den alten Agent deinstalliert", "HybridIdentityServiceNoAgentsAssigned", false},
 		// A distinctive code needs no context.
 		{"AzureDirectoryServiceServerBusy", "AzureDirectoryServiceServerBusy", true},
 	}
@@ -50,5 +60,29 @@ func TestContextDecidesAutoReply(t *testing.T) {
 				t.Errorf("best %q auto_reply %v, want %q auto_reply %v (%+v)", got, r.AutoReply, tt.code, tt.autoReply, r.Matches)
 			}
 		})
+	}
+}
+
+// TestOneWordCountsOnce: a name read whole and word by word
+// ("ADToAADSyncServiceAccount" is also "AD to AAD sync service account")
+// scores as its strongest feature, not as a sentence of them.
+func TestOneWordCountsOnce(t *testing.T) {
+	e := engine(t)
+	for _, text := range []string{"ADToAADSyncServiceAccount", "Repair-AADCloudSyncToolsAccount", "AADConnectProvisioningAgent"} {
+		norm := normalize(text)
+		ts := textTerms(norm)
+		ev := make([]evidence, len(e.codes))
+		e.phraseEvidence(norm, ts, ev, new(scratch))
+		most := 0.0
+		for i := range ev {
+			most = max(most, ev[i].phrase+ev[i].verbatim)
+			// The strongest single feature: a word of one code's symptoms.
+			if got := ev[i].phrase + ev[i].verbatim; got > 3.6 {
+				t.Errorf("%s: %s scores %.2f, more than one feature", text, e.codes[i], got)
+			}
+		}
+		if most == 0 {
+			t.Errorf("%s: no evidence at all", text)
+		}
 	}
 }

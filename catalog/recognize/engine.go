@@ -39,6 +39,10 @@ type Engine struct {
 	// account's name) is no unknown error code.
 	catalogWords hashIndex
 
+	// failure holds the lexicon's failure phrases by the hash of their
+	// first word: the hashes of the words after it. See failing.
+	failure map[uint64][][]uint64
+
 	quick         hashIndex // lower-case word stems that may start a match; see mayMatch
 	quickPrefixes hashIndex // starts of keys, longWord letters and more
 }
@@ -152,6 +156,14 @@ func build(entries []catalog.Entry) *Engine {
 			if seen[h] || src == srcLocalized && (kind == unigram || kind == bigram) {
 				return
 			}
+			// A symptom of several words is that phrase: "wrong" alone
+			// is no wrong password, German "nicht" alone no agent
+			// missing. Words that tell on their own are listed alone; a
+			// name written as one word (Repair-AADCloudSyncToolsAccount)
+			// keeps its words.
+			if src == srcSymptom && kind == unigram && !ts[from].cjk && len(strings.Fields(text)) > 1 && contentTerms(ts) > 1 {
+				return
+			}
 			seen[h] = true
 			if kind == unigram && topicalTerms[ts[from].s] || kind == bigram && topicalTerms[ts[from].s] && topicalTerms[ts[to].s] {
 				topical[h] = true
@@ -188,7 +200,7 @@ func build(entries []catalog.Entry) *Engine {
 		for _, h := range hints[en.Code] {
 			addDoc(i, srcHint, h)
 		}
-		for _, w := range symptoms()[en.Code] {
+		for _, w := range symptoms().byCode[en.Code] {
 			addDoc(i, srcSymptom, w)
 		}
 		// Identifiers in the message identify the code; the enrichment
@@ -249,6 +261,19 @@ func build(entries []catalog.Entry) *Engine {
 	e.keyIndex = newHashIndex(keyIndex, func(i int32) int32 { return i })
 	e.prefixHashes = newHashIndex(prefixes, func(bool) int32 { return 1 })
 	e.catalogWords = newHashIndex(catalogWords, func(bool) int32 { return 1 })
+	e.failure = map[uint64][][]uint64{}
+	for _, p := range symptoms().failure {
+		norm := normalize(p)
+		var hs []uint64
+		tokenize(norm, foldLower(norm), func(t token) {
+			if !t.part {
+				hs = append(hs, hashString(t.s))
+			}
+		})
+		if len(hs) > 0 {
+			e.failure[hs[0]] = append(e.failure[hs[0]], hs[1:])
+		}
+	}
 	e.buildQuick(texts, n)
 	return e
 }
@@ -371,4 +396,16 @@ func featureLabel(ts []term, kind featureKind, from, to int) string {
 		b.WriteString(ts[i].s)
 	}
 	return b.String()
+}
+
+// contentTerms counts the terms of a phrase that are words with a meaning
+// of their own (not function words, numbers or CJK characters).
+func contentTerms(ts []term) int {
+	n := 0
+	for _, t := range ts {
+		if !t.stop && !t.number && !t.cjk && len(t.s) >= 2 {
+			n++
+		}
+	}
+	return n
 }

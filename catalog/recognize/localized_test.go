@@ -54,16 +54,22 @@ func TestLocalizedBoilerplateListsEveryCode(t *testing.T) {
 // TestSymptomsLoad checks the embedded lexicon: it parses, and every code
 // it names is in the catalog (a typo would silently drop its words).
 func TestSymptomsLoad(t *testing.T) {
-	byCode, err := parseSymptoms(symptomsFile)
+	lex, err := parseSymptoms(symptomsFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for code := range byCode {
+	if len(lex.failure) == 0 {
+		t.Error("no failure words")
+	}
+	for code := range lex.byCode {
 		if _, ok := catalog.Default().Lookup(code); !ok {
 			t.Errorf("symptoms.yaml names %q, not a catalog code", code)
 		}
 	}
 	if _, err := parseSymptoms([]byte("- codes: [TimeOut]\n")); err == nil {
 		t.Error("a group without words parsed")
+	}
+	if _, err := parseSymptoms([]byte("- failure: true\n  codes: [TimeOut]\n  words: {en: [failed]}\n")); err == nil {
+		t.Error("a failure group naming codes parsed")
 	}
 }

@@ -13,15 +13,19 @@ import (
 // pasted message, is near certainty and a paraphrase in a few words is a
 // fair guess.
 const (
-	wCodeExact  = 30  // the code itself, spelled as the catalog spells it
-	wCodeWeak   = 4   // a short code that is also an everyday word, in another case ("timeout")
-	wCodeTypo   = 22  // within edit distance of a code
-	wCodePrefix = 18  // a truncated code, scaled by how much of it is there
-	wAADSTS     = 18  // an AADSTS code that appears in the code's message
-	wErrorCode  = 14  // "Error Code: 81"
-	wHTTP       = 2   // "401 (Unauthorized)": many tools say it
-	scale       = 10  // confidence reaches 63% at this score, 95% at three times it
-	ambiguity   = 0.8 // second-best within this share of the best: a tie
+	wCodeExact  = 30 // the code itself, spelled as the catalog spells it
+	wCodeWeak   = 4  // a short code that is also an everyday word, in another case ("timeout")
+	wCodeTypo   = 22 // within edit distance of a code
+	wCodePrefix = 18 // a truncated code, scaled by how much of it is there
+	wAADSTS     = 18 // an AADSTS code that appears in the code's message
+	wErrorCode  = 14 // "Error Code: 81"
+	wHTTP       = 2  // "401 (Unauthorized)": many tools say it
+	// wNamed: a name the code's wording mentions (the sync account, the
+	// agent service, a cmdlet), in a text about Cloud Sync that says
+	// something is failing. The name alone counts as one phrase.
+	wNamed    = 8
+	scale     = 10  // confidence reaches 63% at this score, 95% at three times it
+	ambiguity = 0.8 // second-best within this share of the best: a tie
 	// looseAmbiguity replaces ambiguity when the best code has no strong
 	// evidence.
 	looseAmbiguity = 0.5
@@ -106,12 +110,15 @@ func wordSet(words string) map[string]bool {
 type evidence struct {
 	phrase, verbatim float64 // sums of matched feature weights
 	coverage         float64 // best share of one message's weight the text covers
-	code, ids        float64
+	code, ids, name  float64
 	strong           bool // evidence enough to speak unasked
 	// contextual evidence is strong only in a text about Cloud Sync: a
 	// code that is also an English word ("TimeOut"), or an AADSTS code,
 	// which every app that signs in to Entra can show.
 	contextual bool
+	// named: the text names something the code's wording mentions (the
+	// sync account, the agent service); see groupEvidence.
+	named bool
 	// ownVerbatim is the part of verbatim that is Cloud Sync's own text,
 	// not the sign-in error text every Entra app shares (see feature.signIn).
 	ownVerbatim float64
@@ -137,15 +144,19 @@ func (e *Engine) Explain(text string) Result { return e.recognize(text, true) }
 // a paste needs a few kilobytes of them, and allocating those on every
 // message would make the garbage collector the biggest cost of the path.
 type scratch struct {
-	toks     []token
-	codeToks []token
-	ts       []term
-	ids      []int32
-	seen     []string
-	covered  []float64
-	ev       []evidence
-	scores   []float64
-	order    []int
+	toks      []token
+	codeToks  []token
+	ts        []term
+	ids       []int32
+	grouped   []groupedFeature
+	groups    []int32
+	groupBest []float64
+	groupFeat []int32
+	seen      []string
+	covered   []float64
+	ev        []evidence
+	scores    []float64
+	order     []int
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -192,7 +203,7 @@ func (e *Engine) analyze(text string, explain bool) Result {
 	}
 	ev := sc.ev
 	foreign := e.codeEvidence(norm, toks, ev, sc)
-	featureIDs, context := e.phraseEvidence(ts, ev, sc)
+	featureIDs, context := e.phraseEvidence(norm, ts, ev, sc)
 	other := otherProduct(toks)
 	foreign = e.idEvidence(res.Identifiers, context && !other, ev) || foreign
 	// Evidence other software shows too speaks unasked only in a text
@@ -201,7 +212,13 @@ func (e *Engine) analyze(text string, explain bool) Result {
 	for i := range ev {
 		cloud = cloud || ev[i].ownVerbatim >= strongVerbatim
 	}
+	failing := e.failing(sc.codeToks)
 	for i := range ev {
+		if ev[i].named && failing && cloud {
+			ev[i].strong = true
+			ev[i].name = wNamed
+			ev[i].signals = append(ev[i].signals, Signal{Kind: "name", Detail: "names what the code concerns in a text saying it fails", Weight: wNamed})
+		}
 		ev[i].strong = ev[i].strong || ev[i].contextual && cloud
 		// In a text about another sync product, a few words of a
 		// scenario are no proof: only the code or a quoted message is.
@@ -218,7 +235,7 @@ func (e *Engine) analyze(text string, explain bool) Result {
 	scores := sc.scores
 	for i := range ev {
 		v := &ev[i]
-		s := v.phrase + v.verbatim + v.code + v.ids
+		s := v.phrase + v.verbatim + v.code + v.ids + v.name
 		s *= 1 + 0.5*v.coverage
 		if !context && !v.strong {
 			s *= 0.5
@@ -284,8 +301,35 @@ func (e *Engine) analyze(text string, explain bool) Result {
 		res.Matches = append(res.Matches, m)
 	}
 	best := &ev[order[0]]
-	res.AutoReply = best.strong && confidence(top) >= 0.8 && !(foreign && !anyCode) && (!res.Ambiguous || tied <= 4)
+	res.AutoReply = best.strong && confidence(top) >= 0.8 && !(foreign && !anyCode) && (!res.Ambiguous || tied <= 4) &&
+		(failing || best.code >= wCodePrefix/2 || best.ids > 0 || best.ownVerbatim >= strongVerbatim)
 	return res
+}
+
+// failing reports whether the words (whole words, not the parts of a
+// CamelCase one) say that something is failing: a phrase of the
+// lexicon's failure group. Names are not errors: a text that only names
+// the sync account, a cmdlet or the agent service ("where is the
+// AADConnectProvisioningAgent installed?") asks about it. Unasked answers
+// need this, a code, an AADSTS or numeric error code, or a quoted message.
+func (e *Engine) failing(words []token) bool {
+	for i, w := range words {
+		for _, rest := range e.failure[hashString(w.s)] {
+			if i+len(rest) < len(words) && followedBy(words[i+1:], rest) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func followedBy(words []token, hashes []uint64) bool {
+	for k, h := range hashes {
+		if hashString(words[k].s) != h {
+			return false
+		}
+	}
+	return true
 }
 
 // minScore is the least score worth naming a code for.
@@ -760,10 +804,22 @@ const strongVerbatim = 4
 // the text contains, and how much of each message the text covers. It
 // reports whether the text is about Cloud Sync at all (a context word, or
 // verbatim catalog text).
-func (e *Engine) phraseEvidence(ts []term, ev []evidence, sc *scratch) (ids []int32, context bool) {
-	ids = sc.ids[:0]
-	featurize(ts, func(h uint64, _ featureKind, _, _ int) {
-		if id, ok := e.features.get(h); ok {
+//
+// Features read inside one written word count once per code, the
+// strongest: "ADToAADSyncServiceAccount" is read whole and as "AD to AAD
+// sync service account", and "Repair-AADCloudSyncToolsAccount" as a run of
+// words, so one name would otherwise score as a word, three word pairs and
+// a verbatim run, and pass for a sentence of evidence. See wordGroups.
+func (e *Engine) phraseEvidence(text string, ts []term, ev []evidence, sc *scratch) (ids []int32, context bool) {
+	groups := wordGroups(text, ts, sc)
+	ids, grouped := sc.ids[:0], sc.grouped[:0]
+	featurize(ts, func(h uint64, _ featureKind, from, to int) {
+		id, ok := e.features.get(h)
+		switch {
+		case !ok:
+		case groups[from] != 0 && groups[from] == groups[to]:
+			grouped = append(grouped, groupedFeature{group: groups[from], feat: id})
+		default:
 			ids = append(ids, id)
 		}
 	})
@@ -775,7 +831,6 @@ func (e *Engine) phraseEvidence(ts []term, ev []evidence, sc *scratch) (ids []in
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	sc.ids = ids
 	sc.covered = resize(sc.covered, len(e.docs))
 	covered := sc.covered
 	for _, id := range ids {
@@ -788,17 +843,11 @@ func (e *Engine) phraseEvidence(ts []term, ev []evidence, sc *scratch) (ids []in
 				covered[p.doc] += float64(p.weight)
 				best = max(best, float64(p.weight))
 			}
-			v := &ev[code]
-			if f.kind == shingle {
-				v.verbatim += best
-				if !f.signIn {
-					v.ownVerbatim += best
-				}
-			} else {
-				v.phrase += best
-			}
+			ev[code].add(f, best)
 		}
 	}
+	ids = e.groupEvidence(grouped, ids, ev, sc)
+	sc.ids, sc.grouped = ids, grouped
 	for d, got := range covered {
 		doc := e.docs[d]
 		if got == 0 || doc.total == 0 || doc.source != srcMessage && doc.source != srcLocalized {
@@ -814,6 +863,115 @@ func (e *Engine) phraseEvidence(ts []term, ev []evidence, sc *scratch) (ids []in
 		}
 	}
 	return ids, context
+}
+
+// add counts a matched feature of weight w for the code.
+func (v *evidence) add(f *feature, w float64) {
+	if f.kind == shingle {
+		v.verbatim += w
+		if !f.signIn {
+			v.ownVerbatim += w
+		}
+		return
+	}
+	v.phrase += w
+}
+
+type groupedFeature struct {
+	group int32
+	feat  int32
+}
+
+// groupEvidence counts the features read inside one written word (see
+// phraseEvidence): for each word and code, only the strongest, unless the
+// text also has it outside the word (then it is in ids and counted
+// already). It returns ids with the counted features added, for Explain.
+//
+// A written word that is itself a long word of a code's text (a name it
+// mentions: ADToAADSyncServiceAccount, Repair-AADCloudSyncToolsAccount's
+// AADCloudSyncToolsAccount, UnexpectedError) marks that code's evidence
+// named: with a failure word in a text about Cloud Sync, that is strong
+// evidence ("ADToAADSyncServiceAccount was deleted, cloud sync is
+// failing"); alone, it is a question about the name.
+func (e *Engine) groupEvidence(grouped []groupedFeature, ids []int32, ev []evidence, sc *scratch) []int32 {
+	if len(grouped) == 0 {
+		return ids
+	}
+	slices.SortFunc(grouped, func(a, b groupedFeature) int {
+		if a.group != b.group {
+			return int(a.group - b.group)
+		}
+		return int(a.feat - b.feat)
+	})
+	counted := len(ids)
+	sc.groupBest = resize(sc.groupBest, len(e.codes))
+	sc.groupFeat = resize(sc.groupFeat, len(e.codes))
+	best, bestFeat := sc.groupBest, sc.groupFeat
+	for i := 0; i < len(grouped); {
+		g := grouped[i].group
+		clear(best)
+		for ; i < len(grouped) && grouped[i].group == g; i++ {
+			id := grouped[i].feat
+			if f := &e.feats[id]; f.kind == unigram && len(f.label) >= longWord {
+				for _, p := range f.postings {
+					ev[p.code].named = true
+				}
+			}
+			if _, dup := slices.BinarySearch(ids[:counted], id); dup {
+				continue
+			}
+			for _, p := range e.feats[id].postings {
+				if w := float64(p.weight); w > best[p.code] {
+					best[p.code], bestFeat[p.code] = w, id
+				}
+			}
+		}
+		for c, w := range best {
+			if w > 0 {
+				ev[c].add(&e.feats[bestFeat[c]], w)
+				ids = append(ids, bestFeat[c])
+			}
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// wordGroups numbers the written words that tokenizing split into several
+// terms: a CamelCase word (read whole, then word by word) or words joined
+// without a space by '-', '.', '_' or '/' ("Repair-AADCloudSyncToolsAccount",
+// "servicebus.windows.net"). groups[i] is the number of term i's word, 0
+// for a term that is a word of its own.
+func wordGroups(text string, ts []term, sc *scratch) []int32 {
+	groups := resize(sc.groups, len(ts))
+	sc.groups = groups
+	n := int32(0)
+	for i := 1; i < len(ts); i++ {
+		prev, t := ts[i-1], ts[i]
+		if prev.cjk || t.cjk || !joined(text, prev.end, t.start) {
+			continue
+		}
+		if groups[i-1] == 0 {
+			n++
+			groups[i-1] = n
+		}
+		groups[i] = groups[i-1]
+	}
+	return groups
+}
+
+// joined reports whether a term ending at end and the next starting at
+// start are parts of one written word.
+func joined(text string, end, start int) bool {
+	if start < end {
+		return true // a CamelCase word's part, inside the whole
+	}
+	for i := end; i < start; i++ {
+		if c := text[i]; c != '-' && c != '.' && c != '_' && c != '/' {
+			return false
+		}
+	}
+	return true
 }
 
 // signals lists the evidence for one code, strongest first: the code and
@@ -874,6 +1032,8 @@ func reason(v *evidence, ambiguous bool) string {
 			parts = append(parts, "carries "+s.Detail)
 		case "http_status":
 			parts = append(parts, "carries HTTP "+s.Detail)
+		case "name":
+			parts = append(parts, "names what it concerns and says it fails")
 		}
 	}
 	switch {
