@@ -88,11 +88,12 @@ type feature struct {
 	kind     featureKind
 	codes    int // how many codes carry it (document frequency)
 	postings []posting
-	// signIn marks a feature found only in the sign-in error a message
-	// quotes ("AADSTS50055: The password is expired."): Entra prints that
-	// text for every application, so quoting it does not place a text in
-	// Cloud Sync's world.
-	signIn bool
+	// generic marks a feature found only in text that is not Cloud Sync's
+	// own: the sign-in error a message quotes ("AADSTS50055: The password
+	// is expired."), which Entra prints for every application, and the
+	// symptom lexicon's everyday phrases ("does not exist"). Quoting it
+	// does not place a text in Cloud Sync's world, nor name anything.
+	generic bool
 }
 
 type posting struct {
@@ -230,6 +231,10 @@ func build(entries []catalog.Entry) *Engine {
 		codesOf[p.h][p.code] = true
 	}
 	n := float64(len(entries))
+	// A feature is generic when Entra's sign-in text carries it anywhere,
+	// or when only the lexicon does: a lexicon phrase that also stands in
+	// a scenario ("no agents running") is that scenario's own words.
+	var signIn, lexiconOnly []bool
 	for _, p := range all {
 		df := len(codesOf[p.h])
 		idf := math.Log((n + 1) / float64(df))
@@ -241,13 +246,17 @@ func build(entries []catalog.Entry) *Engine {
 		if !ok {
 			id = int32(len(e.feats))
 			features[p.h] = id
-			e.feats = append(e.feats, feature{label: p.label, kind: p.kind, codes: df, signIn: true})
+			e.feats = append(e.feats, feature{label: p.label, kind: p.kind, codes: df})
+			signIn = append(signIn, false)
+			lexiconOnly = append(lexiconOnly, true)
 		}
-		e.feats[id].signIn = e.feats[id].signIn && p.signIn
+		signIn[id] = signIn[id] || p.signIn
+		lexiconOnly[id] = lexiconOnly[id] && p.source == srcSymptom
 		e.feats[id].postings = append(e.feats[id].postings, posting{code: int32(p.code), doc: int32(p.doc), weight: float32(w)})
 		e.docs[p.doc].total += w
 	}
 	for i := range e.feats {
+		e.feats[i].generic = signIn[i] || lexiconOnly[i]
 		slices.SortFunc(e.feats[i].postings, func(a, b posting) int { return int(a.code - b.code) })
 	}
 	e.features = newHashIndex(features, func(id int32) int32 { return id })

@@ -61,10 +61,13 @@ func cloudSyncText(ts []term) bool {
 	return false
 }
 
-// otherProduct reports whether the text names the directory sync products
-// that share Cloud Sync's sign-in errors but not its error codes: Entra
-// Connect Sync (Azure AD Connect, "classic"), ADSync, MIM. "Azure AD
-// Connect cloud sync" is Cloud Sync's old name, not one of them.
+// otherProduct reports whether the text names software that shares Cloud
+// Sync's sign-in errors (AADSTS codes and their sentences) but not its error
+// codes: the directory sync products Entra Connect Sync (Azure AD Connect,
+// "classic"), ADSync and MIM, and the everyday apps people sign in to,
+// whose AADSTS50034 or AADSTS50055 is a user's problem, not the sync
+// account's. "Azure AD Connect cloud sync" is Cloud Sync's old name, not
+// one of them.
 func otherProduct(toks []token) bool {
 	prev, prev2 := "", ""
 	for i, t := range toks {
@@ -79,7 +82,8 @@ func otherProduct(toks []token) bool {
 			}
 		}
 		switch t.s {
-		case "aadconnect", "adconnect", "azureadconnect", "entraconnect", "adsync", "mim", "msol":
+		case "aadconnect", "adconnect", "azureadconnect", "entraconnect", "adsync", "mim", "msol",
+			"sharepoint", "onedrive", "outlook", "vpn", "intune", "guest":
 			return true
 		case "connect":
 			if next == "sync" || next == "synchronization" || next == "classic" {
@@ -120,7 +124,8 @@ type evidence struct {
 	// sync account, the agent service); see groupEvidence.
 	named bool
 	// ownVerbatim is the part of verbatim that is Cloud Sync's own text,
-	// not the sign-in error text every Entra app shares (see feature.signIn).
+	// not the sign-in error text every Entra app shares nor the lexicon's
+	// everyday phrases (see feature.generic).
 	ownVerbatim float64
 	signals     []Signal
 }
@@ -869,7 +874,7 @@ func (e *Engine) phraseEvidence(text string, ts []term, ev []evidence, sc *scrat
 func (v *evidence) add(f *feature, w float64) {
 	if f.kind == shingle {
 		v.verbatim += w
-		if !f.signIn {
+		if !f.generic {
 			v.ownVerbatim += w
 		}
 		return
@@ -912,7 +917,7 @@ func (e *Engine) groupEvidence(grouped []groupedFeature, ids []int32, ev []evide
 		clear(best)
 		for ; i < len(grouped) && grouped[i].group == g; i++ {
 			id := grouped[i].feat
-			if f := &e.feats[id]; f.kind == unigram && len(f.label) >= longWord {
+			if f := &e.feats[id]; f.kind == unigram && len(f.label) >= longWord && !f.generic {
 				for _, p := range f.postings {
 					ev[p.code].named = true
 				}
