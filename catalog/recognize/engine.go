@@ -45,6 +45,12 @@ type Engine struct {
 
 	quick         hashIndex // lower-case word stems that may start a match; see mayMatch
 	quickPrefixes hashIndex // starts of keys, longWord letters and more
+
+	// Short keys and their typos; see shorttypo.go.
+	shortKeys    []codeKey
+	shortLens    uint64    // bit n: a word of n letters may be one edit from a short key
+	shortDeletes hashIndex // short keys and their one-deletion neighbours
+	shortBytes   [256]bool // the letters and digits of short keys
 }
 
 type featureKind uint8
@@ -284,6 +290,7 @@ func build(entries []catalog.Entry) *Engine {
 		}
 	}
 	e.buildQuick(texts, n)
+	e.buildShortTypos()
 	return e
 }
 

@@ -184,7 +184,7 @@ func (e *Engine) mayMatch(text string) bool {
 		if e.quickWord(w) {
 			return true
 		}
-		if len(w) >= longWord && e.mayBeCode(w) {
+		if len(w) >= longWord && e.mayBeCode(w) || len(w) >= minShortKey && e.mayBeShortTypo(w) {
 			return true
 		}
 		// The tokenizer also reads a CamelCase word word by word

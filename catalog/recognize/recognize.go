@@ -195,6 +195,7 @@ func (e *Engine) analyze(text string, explain bool) Result {
 
 	toks := sc.toks[:0]
 	tokenize(norm, lower, func(t token) { toks = append(toks, t) })
+	e.correctShortTypos(toks)
 	ts := sc.ts[:0]
 	terms(toks, func(t term) { ts = append(ts, t) })
 	sc.toks, sc.ts = toks, ts
@@ -370,7 +371,7 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		// Hashes are extended word by word (FNV-1a streams), so no string
 		// is built unless a key matches.
 		h, n, end := hashString(t.s), len(t.s), i
-		for j := i + 1; j < len(toks) && n < e.maxKeyLen && e.prefixHashes.has(h); j++ {
+		for j := i + 1; j < len(toks) && !t.typo && n < e.maxKeyLen && e.prefixHashes.has(h); j++ {
 			next := hashMore(h, toks[j].s)
 			if toks[j].cjk || !joinable(text[toks[j-1].end:toks[j].start]) || !e.prefixHashes.has(next) {
 				break
@@ -389,7 +390,11 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		}
 		raw := text[t.start:t.end]
 		if k, ok := e.key(hashString(t.s), toks[i:i+1]); ok {
-			e.exactCode(text, t.start, t.end, k.key, k.code, ev)
+			if t.typo {
+				e.shortTypoEvidence(text, t.start, t.end, k, ev)
+			} else {
+				e.exactCode(text, t.start, t.end, k.key, k.code, ev)
+			}
 			continue
 		}
 		if len(t.s) < longWord || slices.Contains(seen, t.s) {

@@ -15,6 +15,7 @@ type token struct {
 	cjk        bool
 	number     bool
 	part       bool // a word of a CamelCase token, emitted after the whole token
+	typo       bool // s is the short code key the written word is a typo of; see correctShortTypos
 }
 
 // foldLower lower-cases s without changing its length in bytes, so that

@@ -306,7 +306,8 @@ func TestLookupTextGolden(t *testing.T) {
 		{"code", []string{"TimeOut"}},
 		{"paste", []string{lookupPaste}},
 		{"ambiguous", []string{"We're unable to find an active agent for the domain you're trying to sync."}},
-		{"none-closest", []string{"timeot"}},
+		{"typo", []string{"timeot"}},
+		{"none-closest", []string{"tmieot"}},
 		{"none", []string{"the", "coffee", "machine", "is", "broken", "again"}},
 		{"explain", []string{"--explain", "AADSTS50034 for the sync service account, it doesn't exist"}},
 	}
