@@ -209,9 +209,14 @@ func TestSlashCommands(t *testing.T) {
 		{"exact code", exact, expected(t, exact, true)},
 		{"any case", strings.ToLower(exact), expected(t, exact, true)},
 		{"typo", "HybridIdentityServiceNoActveAgents", expected(t, "HybridIdentityServiceNoActveAgents", true)},
-		// A typo of a short code is too close to English for recognition
-		// ("timeot" could be chatter), but /syncerr asks for a code.
+		// Recognition reads one edit in a short code as the code (weakly:
+		// in a channel "timeot" alone never gets an unasked answer).
 		{"typo of a short code", "timeot", card.Error(closest("TimeOut")[0], recognize.Identifiers{}, card.Options{Shareable: true})},
+		// Two edits are more than recognition reads as a typo, but
+		// /syncerr asks for a code and its help promises that small
+		// typos are fine: the only near code of about its length answers.
+		{"two typos in a short code", "tmieot", card.Error(closest("TimeOut")[0], recognize.Identifiers{}, card.Options{Shareable: true})},
+		{"plural of a short code", "timeouts", card.Error(closest("TimeOut")[0], recognize.Identifiers{}, card.Options{Shareable: true})},
 		{"a word inside a code is no typo", "sync", card.NoMatch("sync", closest("HybridSynchronizationActiveDirectoryInternalServerError"))},
 		{"pasted text", paste, expected(t, paste, true)},
 		{"help", "help", card.Help("/syncerr")},

@@ -284,11 +284,14 @@ func isSingleWord(s string) bool {
 var userID = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
 
 // mistyped reports whether a single-word query is the code with a typo:
-// the only code near it, and about as long (within two letters). Recognition
-// leaves a short code's typo ("timeot") unmatched, since in a channel it
-// could be chatter; /syncerr asks for a code, and its help promises that
-// small typos are fine. The length rule keeps a word that is merely part
-// of a code ("sync", "busy") a suggestion.
+// the only code near it, and about as long (within two letters).
+// Recognition reads one edit in a short code ("timeot") and one or two in
+// a long one, and no more, since in a channel a word further off could be
+// chatter; /syncerr asks for a code, and its help promises that small
+// typos are fine, so here two edits in "TimeOut" ("tmieot"), a plural
+// ("timeouts") or a few more edits in a long code still get its card. The
+// length rule keeps a word that is merely part of a code ("sync", "busy")
+// a suggestion.
 func mistyped(query, code string) bool {
 	q := strings.Trim(strings.TrimSpace(query), "`'\"“”‘’.,:;!?()[]{}<>")
 	if !isSingleWord(q) || len(q) < 4 {
