@@ -66,7 +66,8 @@ func cloudSyncText(ts []term) bool {
 // codes: the directory sync products Entra Connect Sync (Azure AD Connect,
 // "classic"), ADSync and MIM, and the everyday apps people sign in to,
 // whose AADSTS50034 or AADSTS50055 is a user's problem, not the sync
-// account's. "Azure AD Connect cloud sync" is Cloud Sync's old name, not
+// account's; and the build and deploy tools whose own "agent" times out
+// (a Jenkins agent's TimeOut is not the provisioning agent's). "Azure AD Connect cloud sync" is Cloud Sync's old name, not
 // one of them.
 func otherProduct(toks []token) bool {
 	prev, prev2 := "", ""
@@ -83,7 +84,9 @@ func otherProduct(toks []token) bool {
 		}
 		switch t.s {
 		case "aadconnect", "adconnect", "azureadconnect", "entraconnect", "adsync", "mim", "msol",
-			"sharepoint", "onedrive", "outlook", "vpn", "intune", "guest":
+			"sharepoint", "onedrive", "outlook", "vpn", "intune", "guest",
+			"jenkins", "devops", "pipeline", "gitlab", "github", "runner", "teamcity", "buildkite",
+			"octopus", "kubernetes", "k8s", "docker", "datadog", "splunk", "ansible", "terraform":
 			return true
 		case "connect":
 			if next == "sync" || next == "synchronization" || next == "classic" {
