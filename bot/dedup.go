@@ -14,14 +14,14 @@ type seen struct {
 	now     func() time.Time
 	expiry  map[string]time.Time
 	inserts int
+	limit   int // most keys kept; see maxSeen
 }
 
-// maxSeen bounds memory if something floods the bot with unique keys;
-// beyond it expired keys are swept on every insert.
+// maxSeen bounds memory if something floods the bot with unique keys.
 const maxSeen = 200_000
 
 func newSeen(now func() time.Time) *seen {
-	return &seen{now: now, expiry: make(map[string]time.Time)}
+	return &seen{now: now, expiry: make(map[string]time.Time), limit: maxSeen}
 }
 
 // claim records key for ttl and reports whether it was new (or expired).
@@ -32,16 +32,31 @@ func (s *seen) claim(key string, ttl time.Duration) bool {
 	if exp, ok := s.expiry[key]; ok && now.Before(exp) {
 		return false
 	}
-	s.expiry[key] = now.Add(ttl)
+	// Sweep before inserting, so the key just claimed is never evicted.
 	s.inserts++
-	if s.inserts%1024 == 0 || len(s.expiry) > maxSeen {
-		for k, exp := range s.expiry {
-			if !now.Before(exp) {
-				delete(s.expiry, k)
-			}
+	if s.inserts%1024 == 0 || len(s.expiry) >= s.limit {
+		s.sweep(now)
+	}
+	s.expiry[key] = now.Add(ttl)
+	return true
+}
+
+// sweep forgets expired keys and, if live ones still exceed the limit,
+// arbitrary live ones down to 90% of it: under a flood a repeated answer is
+// cheaper than unbounded memory, and the 10% headroom keeps the sweep from
+// running on every insert.
+func (s *seen) sweep(now time.Time) {
+	for k, exp := range s.expiry {
+		if !now.Before(exp) {
+			delete(s.expiry, k)
 		}
 	}
-	return true
+	for k := range s.expiry {
+		if len(s.expiry) <= s.limit*9/10 {
+			break
+		}
+		delete(s.expiry, k)
+	}
 }
 
 // has reports whether key is remembered and not expired.

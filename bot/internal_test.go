@@ -377,3 +377,21 @@ func TestSlashAckBudget(t *testing.T) {
 		}
 	})
 }
+
+func TestSeenStaysBoundedUnderAFloodOfLiveKeys(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(1700000000, 0)}
+	s := newSeen(clock.Now)
+	s.limit = 1000
+	for i := range 5000 {
+		s.claim("thread:"+time.Duration(i).String(), threadTTL)
+	}
+	if n := s.len(); n > 1000 {
+		t.Errorf("%d live keys kept, want at most the limit of 1000", n)
+	}
+	for i := range 100 {
+		key := "thread:fresh" + time.Duration(i).String()
+		if !s.claim(key, threadTTL) || !s.has(key) {
+			t.Fatal("a key claimed at the limit is not remembered")
+		}
+	}
+}
