@@ -103,6 +103,9 @@ func New(opts Options) (*Bot, error) {
 	clientOpts := []slack.Option{
 		slack.OptionAppLevelToken(opts.AppToken),
 		slack.OptionLog(slackLog),
+		// Before the retry config, which wraps this client: each try gets
+		// its own timeout.
+		slack.OptionHTTPClient(&http.Client{Timeout: opts.APITimeout}),
 		// 429s are retried by slack-go after their Retry-After (§5.2); only
 		// rate limits, since a repeated post after a 5xx might double-post.
 		slack.OptionRetryConfig(slack.RetryConfig{

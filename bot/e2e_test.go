@@ -757,3 +757,25 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(p)
 }
+
+func TestHungWebAPICallTimesOut(t *testing.T) {
+	h := start(t, slackemu.Options{}, func(o *bot.Options) {
+		o.Workers = 1
+		o.APITimeout = 100 * time.Millisecond
+	})
+	// Slack stops answering: without a client timeout the one worker would
+	// wait for this answer until shutdown, and every later event with it.
+	if err := h.emu.Fault(slackemu.Fault{Kind: slackemu.FaultDelay, Delay: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	h.post(ops, "@alice", paste, "")
+	h.wait("the bot gives up on chat.postMessage", func() bool {
+		return len(h.emu.Stats().APICalls["chat.postMessage"]) > 0
+	})
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if got := counter(t, h.reg, "syncerr_slack_api_errors_total", "canceled"); got != 1 {
+		t.Errorf("timed-out calls counted %v times, want 1", got)
+	}
+}

@@ -47,6 +47,10 @@ type Options struct {
 	// MaxRetries is how often a Web API call answered 429 is retried after
 	// its Retry-After (default 3).
 	MaxRetries int
+	// APITimeout bounds each Web API and response_url call (default 30s):
+	// a call Slack never answers would otherwise hold its worker until
+	// shutdown.
+	APITimeout time.Duration
 
 	Logger   zerolog.Logger
 	Registry *prometheus.Registry // nil means a private one
@@ -99,6 +103,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.MaxRetries == 0 {
 		o.MaxRetries = 3
+	}
+	if o.APITimeout <= 0 {
+		o.APITimeout = 30 * time.Second
 	}
 	if o.Registry == nil {
 		o.Registry = prometheus.NewRegistry()
