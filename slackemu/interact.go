@@ -16,6 +16,12 @@ const (
 	triggerLifetime     = 3 * time.Second
 )
 
+// forgetIssuedAfter is when an issued response_url or trigger_id is dropped
+// from memory, so a sandbox running for days does not keep every one. It is
+// long past both lifetimes: until then a late use still gets expired_url or
+// expired_trigger_id, as from Slack, and only after it no_such_url.
+const forgetIssuedAfter = 24 * time.Hour
+
 // trigger is an issued trigger_id: single use, valid for 3 s.
 type trigger struct {
 	issued time.Time
@@ -40,6 +46,7 @@ type responseHook struct {
 func (s *Server) newTriggerLocked(user string) string {
 	id := fmt.Sprintf("%d.%s.%s", s.opts.Now().Unix(), randomDigits(10), randomHex(32))
 	s.trigs[id] = &trigger{issued: s.opts.Now(), user: user}
+	s.forgetOldLocked()
 	return id
 }
 
@@ -49,7 +56,29 @@ func (s *Server) newHookLocked(kind, channel, user string, original *Message) (*
 	token := randomAlnum(24)
 	hook := &responseHook{kind: kind, channel: channel, user: user, issued: s.opts.Now(), original: original}
 	s.hooks[token] = hook
+	s.forgetOldLocked()
 	return hook, fmt.Sprintf("%s/hooks/%s/%s/%s/%s", s.url, kind, teamID, randomDigits(10), token)
+}
+
+// forgetOldLocked drops response_urls and trigger_ids issued more than
+// forgetIssuedAfter ago. It walks the maps once every 1024 issues, so
+// issuing stays O(1) amortised.
+func (s *Server) forgetOldLocked() {
+	s.issued++
+	if s.issued%1024 != 0 {
+		return
+	}
+	cutoff := s.opts.Now().Add(-forgetIssuedAfter)
+	for token, h := range s.hooks {
+		if h.issued.Before(cutoff) {
+			delete(s.hooks, token)
+		}
+	}
+	for id, t := range s.trigs {
+		if t.issued.Before(cutoff) {
+			delete(s.trigs, id)
+		}
+	}
 }
 
 // PostUserMessage posts text as user in channel (optionally in the thread

@@ -72,6 +72,7 @@ type Server struct {
 	sock    *sockets
 	hooks   map[string]*responseHook // response_url token → hook
 	trigs   map[string]*trigger      // trigger_id → trigger
+	issued  int                      // hooks and triggers issued; see forgetOldLocked
 	stats   statsState
 	faults  faultState
 	limits  *limiter
