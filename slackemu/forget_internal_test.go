@@ -29,3 +29,17 @@ func TestOldHooksAndTriggersAreForgotten(t *testing.T) {
 		t.Errorf("%d response_urls and %d trigger_ids kept of 25000 issued, want old ones forgotten", len(s.hooks), len(s.trigs))
 	}
 }
+
+// Ack latencies are summarised over a recent window, not every ack ever.
+func TestAckLatencyWindowIsBounded(t *testing.T) {
+	var st statsState
+	for i := range 3 * maxLatencies {
+		st.recordAck(time.Duration(i))
+	}
+	if len(st.latencies) > maxLatencies {
+		t.Errorf("%d latencies kept, want at most %d", len(st.latencies), maxLatencies)
+	}
+	if p := percentiles(st.latencies); p.Max != time.Duration(3*maxLatencies-1) || p.P50 < time.Duration(2*maxLatencies) {
+		t.Errorf("percentiles %+v are not over the latest acks", p)
+	}
+}

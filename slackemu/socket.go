@@ -270,8 +270,7 @@ func (s *Server) ack(envelopeID string, payload json.RawMessage) {
 			}
 		}
 	}
-	s.stats.acked++
-	s.stats.latencies = append(s.stats.latencies, time.Since(env.sentAt))
+	s.stats.recordAck(time.Since(env.sentAt))
 	onAck := env.onAck
 	s.notifyLocked()
 	s.mu.Unlock()

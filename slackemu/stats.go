@@ -16,7 +16,8 @@ type Stats struct {
 	// EnvelopesPending counts envelopes sent and not acked yet, plus events
 	// waiting for a connection.
 	EnvelopesPending int `json:"envelopes_pending"`
-	// AckLatency is the time from sending an envelope to its ack.
+	// AckLatency is the time from sending an envelope to its ack, over the
+	// last 10,000 acks.
 	AckLatency Percentiles `json:"ack_latency"`
 	// APICalls counts Web API calls by method, then by outcome ("ok" or the
 	// error code, "ratelimited" for 429s).
@@ -33,8 +34,22 @@ type Percentiles struct {
 
 type statsState struct {
 	sent, acked, redelivered int
-	latencies                []time.Duration
+	latencies                []time.Duration // ring of the last maxLatencies acks
 	calls                    map[string]map[string]int
+}
+
+// maxLatencies bounds the ack latencies kept, so a long sandbox run does
+// not grow (and Stats does not sort) every ack ever seen.
+const maxLatencies = 10_000
+
+// recordAck counts an ack and keeps its latency in the window.
+func (st *statsState) recordAck(latency time.Duration) {
+	if len(st.latencies) < maxLatencies {
+		st.latencies = append(st.latencies, latency)
+	} else {
+		st.latencies[st.acked%maxLatencies] = latency
+	}
+	st.acked++
 }
 
 func newStatsState() statsState { return statsState{calls: make(map[string]map[string]int)} }
