@@ -61,11 +61,11 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	emu, err := startEmulator(ctx, *addr, slackemu.Options{RateLimits: mode, Logger: logger})
+	emu, err := startEmulator(*addr, slackemu.Options{RateLimits: mode, Logger: logger})
 	if err != nil {
 		return err
 	}
-	defer emu.Close()
+	defer emu.Close() // after the bot has stopped: see startEmulator
 
 	if *noBot {
 		fmt.Fprintf(stdout, "SLACK_API_URL=%s\nSLACK_APP_TOKEN=%s\nSLACK_BOT_TOKEN=%s\n", emu.APIURL(), emu.AppToken(), emu.BotToken())
@@ -160,16 +160,16 @@ Press Ctrl-C to stop.
 `, base, channel, sandboxPaste)
 }
 
-// startEmulator starts a Slack emulator on addr with opts and closes it when
-// ctx ends; the caller may also Close it sooner. It is the sandbox's one
-// start-up path, with or without the bot inside.
-func startEmulator(ctx context.Context, addr string, opts slackemu.Options) (*slackemu.Server, error) {
+// startEmulator starts a Slack emulator on addr with opts; the caller
+// closes it. It is the sandbox's one start-up path, with or without the
+// bot inside. The emulator deliberately outlives ctx: at Ctrl-C the bot
+// still posts its in-flight answers during its grace period.
+func startEmulator(addr string, opts slackemu.Options) (*slackemu.Server, error) {
 	opts.Addr = addr
 	emu, err := slackemu.New(opts)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: start emulator: %w", err)
 	}
-	context.AfterFunc(ctx, func() { _ = emu.Close() })
 	return emu, nil
 }
 

@@ -17,6 +17,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/syncerr/syncerr/slackemu"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from run's goroutine while
@@ -261,4 +263,48 @@ func httpJSON(ctx context.Context, t *testing.T, method, url, body string, out a
 		t.Fatalf("%s %s: decode: %v", method, url, err)
 	}
 	return resp.StatusCode
+}
+
+// At Ctrl-C the bot gets its grace period to post answers in flight; the
+// emulator must still be there to take them.
+func TestSandboxBotFinishesInFlightAnswerOnStop(t *testing.T) {
+	for _, name := range []string{"SYNCERR_AUTOREPLY_CHANNELS", "SYNCERR_CATALOG_FILES", "SYNCERR_HTTP_ADDR", "SYNCERR_LOG_LEVEL"} {
+		t.Setenv(name, "")
+		os.Unsetenv(name)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	emu, err := startEmulator("127.0.0.1:0", slackemu.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- sandboxBot(runCtx, emu, false, &stderr) }()
+	if err := emu.Wait(ctx, func() bool { return emu.Connections() > 0 }); err != nil {
+		t.Fatalf("the bot never connected: %v\n%s", err, stderr.String())
+	}
+	// Every Web API answer takes a while, so the answer is in flight at stop.
+	if err := emu.Fault(slackemu.Fault{Kind: slackemu.FaultDelay, Delay: 300 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	acked := emu.Stats().EnvelopesAcked
+	ts, err := emu.PostUserMessage(sandboxChannel, "@alice", sandboxPaste, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := emu.Wait(ctx, func() bool { return emu.Stats().EnvelopesAcked > acked }); err != nil {
+		t.Fatal(err)
+	}
+	stopRun(ctx, t, stop, done)
+	thread, err := emu.Messages(sandboxChannel, ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(thread) != 2 {
+		t.Errorf("thread has %d messages after stop, want the paste and the answer\n%s", len(thread), stderr.String())
+	}
 }
