@@ -93,12 +93,21 @@ func sandboxBot(ctx context.Context, emu *slackemu.Server, verbose bool, stderr 
 		return fmt.Errorf("sandbox: %w", err)
 	}
 	fmt.Fprintf(stderr, "slackemu listening on %s; starting the bot\n", emu.URL())
+	// The hints wait for the first connection; they end with the bot, so
+	// nothing writes to stderr after this function returns, even when the
+	// bot fails to start.
+	hintCtx, stopHints := context.WithCancel(ctx)
+	hinted := make(chan struct{})
 	go func() {
-		if emu.Wait(ctx, func() bool { return emu.Connections() > 0 }) == nil {
+		defer close(hinted)
+		if emu.Wait(hintCtx, func() bool { return emu.Connections() > 0 }) == nil {
 			fmt.Fprint(stderr, sandboxHints(emu.URL(), channel))
 		}
 	}()
-	if err := serveBot(ctx, cfg, stderr); err != nil {
+	err = serveBot(ctx, cfg, stderr)
+	stopHints()
+	<-hinted
+	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -306,5 +307,31 @@ func TestSandboxBotFinishesInFlightAnswerOnStop(t *testing.T) {
 	}
 	if len(thread) != 2 {
 		t.Errorf("thread has %d messages after stop, want the paste and the answer\n%s", len(thread), stderr.String())
+	}
+}
+
+// A bot that cannot start ends the sandbox at once, leaving no goroutine
+// behind that still waits for a connection to print the hints.
+func TestSandboxBotThatCannotStartLeavesNothingRunning(t *testing.T) {
+	for _, name := range []string{"SYNCERR_AUTOREPLY_CHANNELS", "SYNCERR_CATALOG_FILES", "SYNCERR_HTTP_ADDR", "SYNCERR_LOG_LEVEL"} {
+		t.Setenv(name, "")
+		os.Unsetenv(name)
+	}
+	emu, err := startEmulator("127.0.0.1:0", slackemu.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	if err := emu.Fault(slackemu.Fault{Kind: slackemu.FaultFailMethod, Method: "auth.test", Count: 1, Error: "invalid_auth"}); err != nil {
+		t.Fatal(err)
+	}
+	var stderr syncBuffer
+	err = sandboxBot(context.Background(), emu, false, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "invalid_auth") {
+		t.Fatalf("sandboxBot = %v, want invalid_auth", err)
+	}
+	buf := make([]byte, 1<<20)
+	if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "syncerr.sandboxBot.func") {
+		t.Errorf("a goroutine of sandboxBot outlived it:\n%s", stacks)
 	}
 }
