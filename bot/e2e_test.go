@@ -417,6 +417,42 @@ func TestAutoReplyInThread(t *testing.T) {
 	}
 }
 
+// TestAmbiguousPasteAutoReply: a paste several codes fit gets the "pick
+// one" card in its thread, not a guess at one of them, and picking there
+// turns it into that code's card.
+func TestAmbiguousPasteAutoReply(t *testing.T) {
+	h := start(t, slackemu.Options{}, nil)
+	const text = "cloud sync status: We were unable to process this request at this point. If this issue persists, please contact support and provide the following job identifier: AD2AADProvisioning.30b500eaf9c643b2b78804e80c1421fe.5c291d3c-d29f-4570-9d6b-f0c2fa3d5926"
+	res := recognize.New(catalog.Default()).Recognize(text)
+	if !res.Ambiguous || !res.AutoReply {
+		t.Fatalf("test text is not an ambiguous auto-reply any more: %+v", res)
+	}
+	ts := h.post(ops, "@alice", text, "")
+	h.wait("the auto-reply", func() bool { return len(h.botMessages(ops, ts)) == 1 })
+	got := h.botMessages(ops, ts)[0]
+	if !hasAction(got, card.ActionPick) {
+		t.Fatalf("the auto-reply to an ambiguous paste has no pick buttons: %s", got.Blocks)
+	}
+	for _, m := range res.Matches {
+		if !strings.Contains(string(got.Blocks), m.Code) {
+			t.Errorf("the auto-reply does not list %s", m.Code)
+		}
+	}
+	pick := res.Matches[1].Code
+	if err := h.emu.Click(ops, got.TS, "@bob", card.ActionPick, pickValue(t, got, pick)); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := catalog.Default().Lookup(pick)
+	h.wait("the pick replaces the card in the thread", func() bool {
+		for _, m := range h.botMessages(ops, ts) {
+			if m.TS == got.TS && strings.HasPrefix(m.Text, e.Code+":") {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 func TestSilence(t *testing.T) {
 	h := start(t, slackemu.Options{}, func(o *bot.Options) { o.Workers = 1 })
 	random, err := h.emu.AddChannel("random", false, "@alice", "@bob", "@syncerr")

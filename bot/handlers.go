@@ -193,8 +193,8 @@ func (b *Bot) handleMessage(ctx context.Context, log zerolog.Logger, ev *slackev
 		}
 		return
 	}
-	e, ok := b.cat.Lookup(res.Matches[0].Code)
-	if !ok {
+	msg, key2, codes := b.autoReply(res)
+	if len(codes) == 0 {
 		return
 	}
 	if !b.seen.claim(key, b.opts.DedupTTL) {
@@ -202,13 +202,34 @@ func (b *Bot) handleMessage(ctx context.Context, log zerolog.Logger, ev *slackev
 		return
 	}
 	thread = threadOf(thread, ts)
-	if !b.seen.claim(threadKey(ev.Channel, thread, e.Code), threadTTL) {
+	if !b.seen.claim(threadKey(ev.Channel, thread, key2), threadTTL) {
 		b.m.duplicates.WithLabelValues("thread_code").Inc()
-		log.Debug().Str("code", e.Code).Msg("thread already has this card")
+		log.Debug().Str("code", key2).Msg("thread already has this card")
 		return
 	}
-	b.m.matches.WithLabelValues(e.Code, "auto_reply").Inc()
-	_ = b.post(ctx, log, ev.Channel, thread, card.Error(e, res.Identifiers, card.Options{}), "auto")
+	for _, c := range codes {
+		b.m.matches.WithLabelValues(c, "auto_reply").Inc()
+	}
+	_ = b.post(ctx, log, ev.Channel, thread, msg, "auto")
+}
+
+// autoReply is the card for an unasked answer and the key that stands for
+// it in a thread: one code's card, or, when the paste fits several codes
+// (a message several codes share, pasted without its details), the "pick
+// one" card listing them all: posting one of them would be a guess.
+func (b *Bot) autoReply(res recognize.Result) (msg card.Message, threadKey string, codes []string) {
+	if res.Ambiguous && len(res.Matches) > 1 {
+		entries := b.entries(res.Matches)
+		for _, e := range entries {
+			codes = append(codes, e.Code)
+		}
+		return card.Ambiguous(entries, res.Identifiers), strings.Join(codes, "+"), codes
+	}
+	e, ok := b.cat.Lookup(res.Matches[0].Code)
+	if !ok {
+		return card.Message{}, "", nil
+	}
+	return card.Error(e, res.Identifiers, card.Options{}), e.Code, []string{e.Code}
 }
 
 // isSelf reports whether a message is the bot's own (§2.5): by user, by
