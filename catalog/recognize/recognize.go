@@ -160,6 +160,7 @@ type scratch struct {
 	groups    []int32
 	groupBest []float64
 	groupFeat []int32
+	picks     []groupPick
 	seen      []string
 	covered   []float64
 	ev        []evidence
@@ -920,6 +921,7 @@ func (e *Engine) groupEvidence(grouped []groupedFeature, ids []int32, ev []evide
 	sc.groupBest = resize(sc.groupBest, len(e.codes))
 	sc.groupFeat = resize(sc.groupFeat, len(e.codes))
 	best, bestFeat := sc.groupBest, sc.groupFeat
+	picks := sc.picks[:0]
 	for i := 0; i < len(grouped); {
 		g := grouped[i].group
 		clear(best)
@@ -941,13 +943,32 @@ func (e *Engine) groupEvidence(grouped []groupedFeature, ids []int32, ev []evide
 		}
 		for c, w := range best {
 			if w > 0 {
-				ev[c].add(&e.feats[bestFeat[c]], w)
-				ids = append(ids, bestFeat[c])
+				picks = append(picks, groupPick{code: int32(c), feat: bestFeat[c], weight: w})
 			}
 		}
 	}
+	// A word written again (every line of a log names the same agent
+	// class) is the same evidence: each feature counts once per code.
+	slices.SortFunc(picks, func(a, b groupPick) int {
+		if a.code != b.code {
+			return int(a.code - b.code)
+		}
+		return int(a.feat - b.feat)
+	})
+	picks = slices.CompactFunc(picks, func(a, b groupPick) bool { return a.code == b.code && a.feat == b.feat })
+	for _, p := range picks {
+		ev[p.code].add(&e.feats[p.feat], p.weight)
+		ids = append(ids, p.feat)
+	}
+	sc.picks = picks[:0]
 	slices.Sort(ids)
 	return slices.Compact(ids)
+}
+
+// groupPick is the strongest feature one written word gives a code.
+type groupPick struct {
+	code, feat int32
+	weight     float64
 }
 
 // wordGroups numbers the written words that tokenizing split into several
