@@ -68,7 +68,9 @@ func cloudSyncText(ts []term) bool {
 // whose AADSTS50034 or AADSTS50055 is a user's problem, not the sync
 // account's; and the build and deploy tools whose own "agent" times out
 // (a Jenkins agent's TimeOut is not the provisioning agent's). "Azure AD Connect cloud sync" is Cloud Sync's old name, not
-// one of them.
+// one of them. Other Entra and Microsoft services whose messages share
+// Cloud Sync's wording (Application Proxy connectors, MFA Server, AD FS,
+// Exchange, Azure Files and File Sync) are vetoes too.
 func otherProduct(toks []token) bool {
 	prev, prev2 := "", ""
 	for i, t := range toks {
@@ -88,6 +90,26 @@ func otherProduct(toks []token) bool {
 			"jenkins", "devops", "pipeline", "gitlab", "github", "runner", "teamcity", "buildkite",
 			"octopus", "kubernetes", "k8s", "docker", "datadog", "splunk", "ansible", "terraform":
 			return true
+		case "adfs", "exchange", "azurefiles":
+			return true
+		case "proxy", "connector":
+			// Application Proxy and its connectors, whose "Inactive"
+			// state and Service Bus traffic read like an agent's.
+			if prev == "application" || prev == "app" || t.s == "connector" && prev == "proxy" {
+				return true
+			}
+		case "server":
+			if prev == "mfa" {
+				return true
+			}
+		case "files":
+			if prev == "azure" {
+				return true
+			}
+		case "sync":
+			if prev == "file" {
+				return true
+			}
 		case "connect":
 			if next == "sync" || next == "synchronization" || next == "classic" {
 				return true
@@ -230,9 +252,15 @@ func (e *Engine) analyze(text string, explain bool) Result {
 			ev[i].signals = append(ev[i].signals, Signal{Kind: "name", Detail: "names what the code concerns in a text saying it fails", Weight: wNamed})
 		}
 		ev[i].strong = ev[i].strong || ev[i].contextual && cloud
-		// In a text about another sync product, a few words of a
-		// scenario are no proof: only the code or a quoted message is.
-		if other && ev[i].code < wCodePrefix/2 && ev[i].coverage < 0.3 {
+		// In a text about another product, a few words of a scenario are
+		// no proof, and a quoted sentence ("MFA Server: The service is
+		// currently busy. This operation will be retried automatically.")
+		// is one only with a job ID, a word of Cloud Sync's own, or when
+		// it is most of the message (a paste, such as a translated one
+		// naming "Azure AD Connect облачной синхронизации"): the code
+		// itself always is. AADSTS and error codes are shared.
+		if other && ev[i].code < wCodePrefix/2 && (ev[i].coverage < 0.3 ||
+			ev[i].coverage < pasteCoverage && res.Identifiers.JobID == "" && !cloudSyncText(ts)) {
 			ev[i].strong = false
 		}
 	}
@@ -809,6 +837,10 @@ func (e *Engine) idEvidence(ids Identifiers, context bool, ev []evidence) (forei
 	}
 	return foreign
 }
+
+// pasteCoverage is the share of a message a quote must cover to be a
+// paste of it rather than a sentence another product says too.
+const pasteCoverage = 0.5
 
 // Verbatim evidence from this many points on is a pasted message, strong
 // enough to speak unasked.
