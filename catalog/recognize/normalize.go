@@ -37,6 +37,9 @@ func normalize(s string) string {
 	if strings.IndexByte(s, '&') >= 0 {
 		s = entities(s)
 	}
+	if strings.IndexByte(s, '~') >= 0 {
+		s = dropStruck(s)
+	}
 	if !isASCII(s) {
 		s = foldUnicode(s)
 	}
@@ -105,6 +108,41 @@ func slackMarkup(s string) string {
 		}
 	}
 }
+
+// dropStruck removes Slack's strikethrough, ~text~: a retraction ("~TimeOut~
+// no wait, it's ServerBusy"). Only markup counts: the opening tilde starts
+// a word and is followed by a non-space, the closing one, on the same
+// line, follows a non-space and ends a word, so "~9am to ~10am" and a
+// path like "~/logs" stay.
+func dropStruck(s string) string {
+	var b strings.Builder
+	from := 0 // start of the text not yet written
+	for i := 0; i < len(s); i++ {
+		if s[i] != '~' || i > 0 && isAlnum(s[i-1]) || i+1 >= len(s) || isSpace(s[i+1]) || s[i+1] == '~' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j] != '~' && s[j] != '\n' {
+			j++
+		}
+		if j >= len(s) || s[j] != '~' || isSpace(s[j-1]) || j+1 < len(s) && isAlnum(s[j+1]) {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[from:i])
+		b.WriteByte(' ')
+		from, i = j+1, j
+	}
+	if from == 0 {
+		return s
+	}
+	b.WriteString(s[from:])
+	return b.String()
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func isSlackLink(s string) bool {
 	for _, p := range [...]string{"http://", "https://", "mailto:", "tel:", "ftp://"} {
