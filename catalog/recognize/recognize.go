@@ -183,6 +183,8 @@ type scratch struct {
 	groupBest []float64
 	groupFeat []int32
 	picks     []groupPick
+	symptoms  []spanFeature
+	shared    []bool
 	seen      []string
 	covered   []float64
 	ev        []evidence
@@ -858,17 +860,42 @@ const strongVerbatim = 4
 // a verbatim run, and pass for a sentence of evidence. See wordGroups.
 func (e *Engine) phraseEvidence(text string, ts []term, ev []evidence, sc *scratch) (ids []int32, context bool) {
 	groups := wordGroups(text, ts, sc)
-	ids, grouped := sc.ids[:0], sc.grouped[:0]
-	featurize(ts, func(h uint64, _ featureKind, from, to int) {
+	ids, grouped, symptoms := sc.ids[:0], sc.grouped[:0], sc.symptoms[:0]
+	// shared marks the terms inside verbatim text several codes share
+	// ("unable to find an active agent for the domain"): a symptom phrase
+	// of ours among them must not break that tie (see below).
+	shared := resize(sc.shared, len(ts))
+	featurize(ts, func(h uint64, kind featureKind, from, to int) {
 		id, ok := e.features.get(h)
+		if ok && kind == shingle && e.feats[id].codes > 1 {
+			for k := from; k <= to; k++ {
+				shared[k] = true
+			}
+		}
 		switch {
 		case !ok:
+		case e.feats[id].symptom:
+			symptoms = append(symptoms, spanFeature{feat: id, from: int32(from), to: int32(to)})
 		case groups[from] != 0 && groups[from] == groups[to]:
 			grouped = append(grouped, groupedFeature{group: groups[from], feat: id})
 		default:
 			ids = append(ids, id)
 		}
 	})
+	for _, f := range symptoms {
+		inside := true
+		for k := f.from; k <= f.to && inside; k++ {
+			inside = shared[k]
+		}
+		switch {
+		case inside:
+		case groups[f.from] != 0 && groups[f.from] == groups[f.to]:
+			grouped = append(grouped, groupedFeature{group: groups[f.from], feat: f.feat})
+		default:
+			ids = append(ids, f.feat)
+		}
+	}
+	sc.symptoms, sc.shared = symptoms[:0], shared
 	for _, t := range ts {
 		if contextTerms[t.s] {
 			context = true
@@ -921,6 +948,12 @@ func (v *evidence) add(f *feature, w float64) {
 		return
 	}
 	v.phrase += w
+}
+
+// spanFeature is a matched feature and the terms it spans.
+type spanFeature struct {
+	feat     int32
+	from, to int32
 }
 
 type groupedFeature struct {
