@@ -51,3 +51,10 @@ func benchmark(b *testing.B, text string) {
 func BenchmarkRecognizeChatter200B(b *testing.B) { benchmark(b, chatter) }
 func BenchmarkRecognizePaste2KB(b *testing.B)    { benchmark(b, paste2K) }
 func BenchmarkRecognizePaste40KB(b *testing.B)   { benchmark(b, paste40K) }
+
+// paste300K is an exported agent trace log of 300 KB, every line naming
+// Azure and the agent, with the error past the first 64 KB: the windowed
+// path (see windows).
+var paste300K = traceLog(300<<10, 200<<10, "2025-03-03T11:00:00Z [ERROR] Provisioning failed: AzureDirectoryServiceServerBusy An error occurred. Error Code: 81.")
+
+func BenchmarkRecognizePaste300KB(b *testing.B) { benchmark(b, paste300K) }

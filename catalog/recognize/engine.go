@@ -100,6 +100,10 @@ type feature struct {
 	// symptom lexicon's everyday phrases ("does not exist"). Quoting it
 	// does not place a text in Cloud Sync's world, nor name anything.
 	generic bool
+	// symptom marks a feature only the symptom lexicon has: our words,
+	// not Microsoft's. Inside a quote several codes share it tells
+	// nothing apart (see phraseEvidence).
+	symptom bool
 }
 
 type posting struct {
@@ -263,6 +267,7 @@ func build(entries []catalog.Entry) *Engine {
 	}
 	for i := range e.feats {
 		e.feats[i].generic = signIn[i] || lexiconOnly[i]
+		e.feats[i].symptom = lexiconOnly[i]
 		slices.SortFunc(e.feats[i].postings, func(a, b posting) int { return int(a.code - b.code) })
 	}
 	e.features = newHashIndex(features, func(id int32) int32 { return id })

@@ -3,7 +3,10 @@ package recognize
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/syncerr/syncerr/catalog"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -33,6 +36,9 @@ func normalize(s string) string {
 	}
 	if strings.IndexByte(s, '&') >= 0 {
 		s = entities(s)
+	}
+	if strings.IndexByte(s, '~') >= 0 {
+		s = dropStruck(s)
 	}
 	if !isASCII(s) {
 		s = foldUnicode(s)
@@ -103,6 +109,41 @@ func slackMarkup(s string) string {
 	}
 }
 
+// dropStruck removes Slack's strikethrough, ~text~: a retraction ("~TimeOut~
+// no wait, it's ServerBusy"). Only markup counts: the opening tilde starts
+// a word and is followed by a non-space, the closing one, on the same
+// line, follows a non-space and ends a word, so "~9am to ~10am" and a
+// path like "~/logs" stay.
+func dropStruck(s string) string {
+	var b strings.Builder
+	from := 0 // start of the text not yet written
+	for i := 0; i < len(s); i++ {
+		if s[i] != '~' || i > 0 && isAlnum(s[i-1]) || i+1 >= len(s) || isSpace(s[i+1]) || s[i+1] == '~' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j] != '~' && s[j] != '\n' {
+			j++
+		}
+		if j >= len(s) || s[j] != '~' || isSpace(s[j-1]) || j+1 < len(s) && isAlnum(s[j+1]) {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[from:i])
+		b.WriteByte(' ')
+		from, i = j+1, j
+	}
+	if from == 0 {
+		return s
+	}
+	b.WriteString(s[from:])
+	return b.String()
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
 func isSlackLink(s string) bool {
 	for _, p := range [...]string{"http://", "https://", "mailto:", "tel:", "ftp://"} {
 		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
@@ -153,71 +194,161 @@ func foldUnicode(s string) string {
 }
 
 // windows keeps, from a text longer than maxScan, the regions around the
-// places where a catalog error can show: identifiers and the words errors
-// are made of. Regions are merged when they overlap, and the total stays
-// under maxScan, so the cost of a huge paste is bounded.
+// places where a catalog error can show, so the cost of a huge paste is
+// bounded and the error inside it is not lost. Windows go first to the
+// specific signals (a code's name or start, a job identifier, an AADSTS
+// code, "Error Code", a message's distinctive words, a translated
+// message's start), then to the generic ones ("error", "agent") while the
+// budget lasts: in an agent's trace log every line says "Azure" and
+// "agent", and windows handed out from the top would never reach the
+// error. The windows are written in text order, merged where they touch.
 func windows(s string) string {
+	lower := foldLower(s)
+	var spans [][2]int // chosen windows, kept sorted and disjoint
+	used := 0
+	// place adds the window around at, less what is chosen already; it
+	// reports false once the budget is spent.
+	place := func(at int) bool {
+		lo, hi := max(at-windowRadius, 0), min(at+windowRadius, len(s))
+		k, _ := slices.BinarySearchFunc(spans, lo, func(w [2]int, lo int) int { return w[0] - lo })
+		if k > 0 && spans[k-1][1] >= hi {
+			return true // inside the window before
+		}
+		if k > 0 && spans[k-1][1] > lo {
+			lo = spans[k-1][1]
+		}
+		if k < len(spans) && spans[k][0] < hi {
+			hi = spans[k][0]
+		}
+		if lo >= hi {
+			return true
+		}
+		if used+(hi-lo) > maxScan {
+			return false
+		}
+		used += hi - lo
+		spans = slices.Insert(spans, k, [2]int{lo, hi})
+		return true
+	}
+	for _, tier := range [...][]string{specificAnchors(isASCII(s)), genericAnchors} {
+		if !placeAll(lower, tier, place) {
+			break
+		}
+	}
+	if len(spans) == 0 {
+		return s[:truncateAt(s, maxScan)]
+	}
 	var b strings.Builder
-	b.Grow(maxScan + 64)
-	end := 0 // end of the last window written
-	for _, at := range anchorPositions(s) {
-		lo, hi := max(at-windowRadius, end), min(at+windowRadius, len(s))
+	b.Grow(used + 4*len(spans))
+	end := 0
+	for _, w := range spans {
+		lo, hi := w[0], w[1]
+		// Cut on rune boundaries so the windows stay valid UTF-8.
+		lo = max(truncateAt(s, lo), end)
+		for hi < len(s) && !utf8.RuneStart(s[hi]) {
+			hi++
+		}
 		if lo >= hi {
 			continue
-		}
-		if b.Len()+(hi-lo) > maxScan {
-			break
 		}
 		if lo > end && b.Len() > 0 {
 			b.WriteString("\n…\n")
 		}
-		// Cut on rune boundaries so the windows stay valid UTF-8.
-		for lo > 0 && lo < len(s) && !utf8.RuneStart(s[lo]) {
-			lo--
-		}
-		for hi < len(s) && !utf8.RuneStart(s[hi]) {
-			hi++
-		}
 		b.WriteString(s[lo:hi])
 		end = hi
-	}
-	if b.Len() == 0 {
-		return s[:truncateAt(s, maxScan)]
 	}
 	return b.String()
 }
 
-// anchorWords are lower-case fragments that start or sit inside every
-// catalog message and code; matching them case-insensitively finds the
-// error in a long log.
-var anchorWords = []string{
-	"error", "aadsts", "ad2aad", "hybrid", "azure", "timeout", "agent", "entra", "unable", "credential",
-}
-
-// anchorPositions lists where windows should be centred, in order, at most
-// one per window: each anchor word is searched once over the whole text.
-func anchorPositions(s string) []int {
-	lower := strings.ToLower(s)
-	var all []int
-	for _, w := range anchorWords {
+// placeAll centres windows on the anchors' occurrences, in text order; it
+// reports false once the budget is spent. Occurrences closer than a
+// window radius to the last one placed are covered by it.
+func placeAll(lower string, anchors []string, place func(int) bool) bool {
+	var at []int
+	for _, w := range anchors {
 		for i := 0; ; {
 			j := strings.Index(lower[i:], w)
 			if j < 0 {
 				break
 			}
-			all = append(all, i+j)
+			at = append(at, i+j)
 			i += j + len(w)
 		}
 	}
-	slices.Sort(all)
-	var at []int
-	for _, p := range all {
-		if len(at) == 0 || p-at[len(at)-1] >= windowRadius {
-			at = append(at, p)
+	slices.Sort(at)
+	last := -windowRadius
+	for _, p := range at {
+		if p-last < windowRadius {
+			continue
+		}
+		if !place(p) {
+			return false
+		}
+		last = p
+	}
+	return true
+}
+
+// genericAnchors are lower-case fragments that start or sit inside every
+// catalog message and code, and also in much that is no error.
+var genericAnchors = []string{
+	"error", "hybrid", "azure", "timeout", "agent", "entra", "unable", "credential",
+}
+
+// baseAnchors are the lower-case fragments only the catalog's errors
+// carry: the codes' starts (a typo keeps its first words), identifiers
+// and numbered codes, and the distinctive words of the messages.
+var baseAnchors = []string{
+	"ad2aad", "aadsts", "error code", "hybrididentity", "hybrid identity", "hybridsync", "azureactivedirectory",
+	"azuredirectory", "serverbusy", "server busy", "noactiveagent", "noagentsassigned", "signalingerror",
+	"invalidresource", "authenticationfailed", "expiredcredential", "invalidcredential", "credentialsexpired",
+	"credentialsinvalid", "internalservererror", "timeout", "job identifier", "job id", "currently busy",
+	"tracking id", "trace id", "correlation id", "unable to find an active agent", "unable to process this request",
+	"service account", "quarantin",
+}
+
+// specificAnchors are baseAnchors and, for a text that is not plain
+// ASCII, the starts of the translated messages.
+func specificAnchors(ascii bool) []string {
+	if ascii {
+		return baseAnchors
+	}
+	return localizedAnchors()
+}
+
+// localizedStart is how many runes of a translated message's sentences
+// are looked for: enough to be that message's words. Sentences shorter
+// than localizedMin runes ("Error.") say too little.
+const (
+	localizedStart = 8
+	localizedMin   = 4
+)
+
+var localizedAnchors = sync.OnceValue(func() []string {
+	out := slices.Clone(baseAnchors)
+	for _, en := range catalog.Default().Entries() {
+		for _, msg := range en.Localized {
+			for _, sentence := range strings.FieldsFunc(foldUnicode(msg), func(r rune) bool { return r == '.' || r == '。' }) {
+				sentence = foldLower(strings.TrimSpace(sentence))
+				if isASCII(sentence) || utf8.RuneCountInString(sentence) < localizedMin {
+					continue
+				}
+				n := 0
+				for i := range sentence {
+					if n == localizedStart {
+						sentence = sentence[:i]
+						break
+					}
+					n++
+				}
+				if !slices.Contains(out, sentence) {
+					out = append(out, sentence)
+				}
+			}
 		}
 	}
-	return at
-}
+	return out
+})
 
 func truncateAt(s string, n int) int {
 	if n >= len(s) {

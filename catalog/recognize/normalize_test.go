@@ -30,3 +30,21 @@ func BenchmarkSlackMarkupAngles(b *testing.B) {
 		slackMarkup(s)
 	}
 }
+
+func TestDropStruck(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"~TimeOut~ no wait, it's ServerBusy", "  no wait, it's ServerBusy"},
+		{"it was ~a b~ c", "it was   c"},
+		{"since ~9am and ~10am", "since ~9am and ~10am"},
+		{"see ~/logs/agent and ~ x ~", "see ~/logs/agent and ~ x ~"},
+		{"~one~ ~two~", "   "},
+		{"~a\nb~", "~a\nb~"},
+		{"~~", "~~"},
+		{"x~y~z", "x~y~z"},
+	}
+	for _, tt := range tests {
+		if got := dropStruck(tt.in); got != tt.want {
+			t.Errorf("dropStruck(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

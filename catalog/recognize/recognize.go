@@ -68,7 +68,9 @@ func cloudSyncText(ts []term) bool {
 // whose AADSTS50034 or AADSTS50055 is a user's problem, not the sync
 // account's; and the build and deploy tools whose own "agent" times out
 // (a Jenkins agent's TimeOut is not the provisioning agent's). "Azure AD Connect cloud sync" is Cloud Sync's old name, not
-// one of them.
+// one of them. Other Entra and Microsoft services whose messages share
+// Cloud Sync's wording (Application Proxy connectors, MFA Server, AD FS,
+// Exchange, Azure Files and File Sync) are vetoes too.
 func otherProduct(toks []token) bool {
 	prev, prev2 := "", ""
 	for i, t := range toks {
@@ -88,6 +90,26 @@ func otherProduct(toks []token) bool {
 			"jenkins", "devops", "pipeline", "gitlab", "github", "runner", "teamcity", "buildkite",
 			"octopus", "kubernetes", "k8s", "docker", "datadog", "splunk", "ansible", "terraform":
 			return true
+		case "adfs", "exchange", "azurefiles":
+			return true
+		case "proxy", "connector":
+			// Application Proxy and its connectors, whose "Inactive"
+			// state and Service Bus traffic read like an agent's.
+			if prev == "application" || prev == "app" || t.s == "connector" && prev == "proxy" {
+				return true
+			}
+		case "server":
+			if prev == "mfa" {
+				return true
+			}
+		case "files":
+			if prev == "azure" {
+				return true
+			}
+		case "sync":
+			if prev == "file" {
+				return true
+			}
 		case "connect":
 			if next == "sync" || next == "synchronization" || next == "classic" {
 				return true
@@ -160,6 +182,9 @@ type scratch struct {
 	groups    []int32
 	groupBest []float64
 	groupFeat []int32
+	picks     []groupPick
+	symptoms  []spanFeature
+	shared    []bool
 	seen      []string
 	covered   []float64
 	ev        []evidence
@@ -229,9 +254,15 @@ func (e *Engine) analyze(text string, explain bool) Result {
 			ev[i].signals = append(ev[i].signals, Signal{Kind: "name", Detail: "names what the code concerns in a text saying it fails", Weight: wNamed})
 		}
 		ev[i].strong = ev[i].strong || ev[i].contextual && cloud
-		// In a text about another sync product, a few words of a
-		// scenario are no proof: only the code or a quoted message is.
-		if other && ev[i].code < wCodePrefix/2 && ev[i].coverage < 0.3 {
+		// In a text about another product, a few words of a scenario are
+		// no proof, and a quoted sentence ("MFA Server: The service is
+		// currently busy. This operation will be retried automatically.")
+		// is one only with a job ID, a word of Cloud Sync's own, or when
+		// it is most of the message (a paste, such as a translated one
+		// naming "Azure AD Connect облачной синхронизации"): the code
+		// itself always is. AADSTS and error codes are shared.
+		if other && ev[i].code < wCodePrefix/2 && (ev[i].coverage < 0.3 ||
+			ev[i].coverage < pasteCoverage && res.Identifiers.JobID == "" && !cloudSyncText(ts)) {
 			ev[i].strong = false
 		}
 	}
@@ -809,6 +840,10 @@ func (e *Engine) idEvidence(ids Identifiers, context bool, ev []evidence) (forei
 	return foreign
 }
 
+// pasteCoverage is the share of a message a quote must cover to be a
+// paste of it rather than a sentence another product says too.
+const pasteCoverage = 0.5
+
 // Verbatim evidence from this many points on is a pasted message, strong
 // enough to speak unasked.
 const strongVerbatim = 4
@@ -825,17 +860,42 @@ const strongVerbatim = 4
 // a verbatim run, and pass for a sentence of evidence. See wordGroups.
 func (e *Engine) phraseEvidence(text string, ts []term, ev []evidence, sc *scratch) (ids []int32, context bool) {
 	groups := wordGroups(text, ts, sc)
-	ids, grouped := sc.ids[:0], sc.grouped[:0]
-	featurize(ts, func(h uint64, _ featureKind, from, to int) {
+	ids, grouped, symptoms := sc.ids[:0], sc.grouped[:0], sc.symptoms[:0]
+	// shared marks the terms inside verbatim text several codes share
+	// ("unable to find an active agent for the domain"): a symptom phrase
+	// of ours among them must not break that tie (see below).
+	shared := resize(sc.shared, len(ts))
+	featurize(ts, func(h uint64, kind featureKind, from, to int) {
 		id, ok := e.features.get(h)
+		if ok && kind == shingle && e.feats[id].codes > 1 {
+			for k := from; k <= to; k++ {
+				shared[k] = true
+			}
+		}
 		switch {
 		case !ok:
+		case e.feats[id].symptom:
+			symptoms = append(symptoms, spanFeature{feat: id, from: int32(from), to: int32(to)})
 		case groups[from] != 0 && groups[from] == groups[to]:
 			grouped = append(grouped, groupedFeature{group: groups[from], feat: id})
 		default:
 			ids = append(ids, id)
 		}
 	})
+	for _, f := range symptoms {
+		inside := true
+		for k := f.from; k <= f.to && inside; k++ {
+			inside = shared[k]
+		}
+		switch {
+		case inside:
+		case groups[f.from] != 0 && groups[f.from] == groups[f.to]:
+			grouped = append(grouped, groupedFeature{group: groups[f.from], feat: f.feat})
+		default:
+			ids = append(ids, f.feat)
+		}
+	}
+	sc.symptoms, sc.shared = symptoms[:0], shared
 	for _, t := range ts {
 		if contextTerms[t.s] {
 			context = true
@@ -890,6 +950,12 @@ func (v *evidence) add(f *feature, w float64) {
 	v.phrase += w
 }
 
+// spanFeature is a matched feature and the terms it spans.
+type spanFeature struct {
+	feat     int32
+	from, to int32
+}
+
 type groupedFeature struct {
 	group int32
 	feat  int32
@@ -920,6 +986,7 @@ func (e *Engine) groupEvidence(grouped []groupedFeature, ids []int32, ev []evide
 	sc.groupBest = resize(sc.groupBest, len(e.codes))
 	sc.groupFeat = resize(sc.groupFeat, len(e.codes))
 	best, bestFeat := sc.groupBest, sc.groupFeat
+	picks := sc.picks[:0]
 	for i := 0; i < len(grouped); {
 		g := grouped[i].group
 		clear(best)
@@ -941,13 +1008,32 @@ func (e *Engine) groupEvidence(grouped []groupedFeature, ids []int32, ev []evide
 		}
 		for c, w := range best {
 			if w > 0 {
-				ev[c].add(&e.feats[bestFeat[c]], w)
-				ids = append(ids, bestFeat[c])
+				picks = append(picks, groupPick{code: int32(c), feat: bestFeat[c], weight: w})
 			}
 		}
 	}
+	// A word written again (every line of a log names the same agent
+	// class) is the same evidence: each feature counts once per code.
+	slices.SortFunc(picks, func(a, b groupPick) int {
+		if a.code != b.code {
+			return int(a.code - b.code)
+		}
+		return int(a.feat - b.feat)
+	})
+	picks = slices.CompactFunc(picks, func(a, b groupPick) bool { return a.code == b.code && a.feat == b.feat })
+	for _, p := range picks {
+		ev[p.code].add(&e.feats[p.feat], p.weight)
+		ids = append(ids, p.feat)
+	}
+	sc.picks = picks[:0]
 	slices.Sort(ids)
 	return slices.Compact(ids)
+}
+
+// groupPick is the strongest feature one written word gives a code.
+type groupPick struct {
+	code, feat int32
+	weight     float64
 }
 
 // wordGroups numbers the written words that tokenizing split into several
