@@ -155,11 +155,40 @@ func isSlackLink(s string) bool {
 
 // entities decodes the three entities Slack escapes (&lt; &gt; &amp;) and
 // the two that show up when people paste HTML (&quot; &#39;).
-var entityReplacer = strings.NewReplacer(
-	"&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&#39;", "'", "&nbsp;", " ",
-)
+// A loop over the '&'s is several times faster than a strings.Replacer,
+// whose generic trie walk showed in the profile of every paste.
+var entityTable = [...]struct{ from, to string }{
+	{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}, {"&quot;", `"`}, {"&#39;", "'"}, {"&nbsp;", " "},
+}
 
-func entities(s string) string { return entityReplacer.Replace(s) }
+func entities(s string) string {
+	var b strings.Builder
+	from := 0 // start of the text not yet written
+	for i := strings.IndexByte(s, '&'); i >= 0; {
+		n := 1 // bytes to step over: a lone '&' is text
+		for _, en := range entityTable {
+			if strings.HasPrefix(s[i:], en.from) {
+				if b.Cap() == 0 {
+					b.Grow(len(s))
+				}
+				b.WriteString(s[from:i])
+				b.WriteString(en.to)
+				n, from = len(en.from), i+len(en.from)
+				break
+			}
+		}
+		j := strings.IndexByte(s[i+n:], '&')
+		if j < 0 {
+			break
+		}
+		i += n + j
+	}
+	if b.Cap() == 0 {
+		return s
+	}
+	b.WriteString(s[from:])
+	return b.String()
+}
 
 // htmlBreaks turns <br>, <br/> and <br /> (Microsoft's table cells carry
 // them, and they survive copy-paste) into spaces.

@@ -99,7 +99,7 @@ func stem(w string) string {
 	if len(w) <= 4 || w[len(w)-1] < 'a' || w[len(w)-1] > 'z' {
 		return w
 	}
-	for _, suf := range [...]string{"ations", "ation", "ings", "ing", "ions", "ion", "ives", "ive", "edly", "ed", "es", "ly", "e", "s"} {
+	for _, suf := range stemSuffixes[w[len(w)-1]] {
 		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 4 {
 			if suf == "s" && (strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") || strings.HasSuffix(w, "is")) {
 				continue
@@ -109,6 +109,17 @@ func stem(w string) string {
 	}
 	return w
 }
+
+// stemSuffixes are stem's suffixes, longest first, by their last letter:
+// a word is only tried against those it can end with (terms calls stem
+// for every word of a paste).
+var stemSuffixes = func() (by [256][]string) {
+	for _, suf := range [...]string{"ations", "ation", "ings", "ing", "ions", "ion", "ives", "ive", "edly", "ed", "es", "ly", "e", "s"} {
+		last := suf[len(suf)-1]
+		by[last] = append(by[last], suf)
+	}
+	return by
+}()
 
 // wordInfo is what the word tables say about one word, found with a
 // single lookup of its hash instead of one per table.
