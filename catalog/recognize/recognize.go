@@ -354,7 +354,7 @@ func (e *Engine) analyze(text string, explain bool) Result {
 // need this, a code, an AADSTS or numeric error code, or a quoted message.
 func (e *Engine) failing(words []token) bool {
 	for i, w := range words {
-		for _, rest := range e.failure[hashString(w.s)] {
+		for _, rest := range e.failure[w.h] {
 			if i+len(rest) < len(words) && followedBy(words[i+1:], rest) {
 				return true
 			}
@@ -365,7 +365,7 @@ func (e *Engine) failing(words []token) bool {
 
 func followedBy(words []token, hashes []uint64) bool {
 	for k, h := range hashes {
-		if hashString(words[k].s) != h {
+		if words[k].h != h {
 			return false
 		}
 	}
@@ -404,7 +404,7 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		// spells the start of a key: "Azure-Active-Directory-Expired-Credentials".
 		// Hashes are extended word by word (FNV-1a streams), so no string
 		// is built unless a key matches.
-		h, n, end := hashString(t.s), len(t.s), i
+		h, n, end := t.h, len(t.s), i
 		for j := i + 1; j < len(toks) && !t.typo && n < e.maxKeyLen && e.prefixHashes.has(h); j++ {
 			next := hashMore(h, toks[j].s)
 			if toks[j].cjk || !joinable(text[toks[j-1].end:toks[j].start]) || !e.prefixHashes.has(next) {
@@ -423,7 +423,7 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 			continue
 		}
 		raw := text[t.start:t.end]
-		if k, ok := e.key(hashString(t.s), toks[i:i+1]); ok {
+		if k, ok := e.key(t.h, toks[i:i+1]); ok {
 			if t.typo {
 				e.shortTypoEvidence(text, t.start, t.end, k, ev)
 			} else {
@@ -438,7 +438,7 @@ func (e *Engine) codeEvidence(text string, all []token, ev []evidence, sc *scrat
 		if e.truncated(t.s, ev) || e.typo(t.s, ev) {
 			continue
 		}
-		if !e.catalogWords.has(hashString(t.s)) && looksLikeCode(raw) && !e.sharedStem(raw, ev) {
+		if !e.catalogWords.has(t.h) && looksLikeCode(raw) && !e.sharedStem(raw, ev) {
 			foreign = true
 		}
 	}

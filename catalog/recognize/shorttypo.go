@@ -134,7 +134,7 @@ func (e *Engine) correctShortTypos(toks []token) {
 			continue
 		}
 		if k, ok := e.shortTypo(t.s); ok {
-			t.s, t.typo = k.key, true
+			t.s, t.h, t.typo = k.key, hashString(k.key), true
 		}
 	}
 }

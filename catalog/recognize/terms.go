@@ -168,10 +168,10 @@ func terms(toks []token, emit func(term)) {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.cjk {
-			emit(term{s: t.s, h: hashString(t.s), cjk: true, start: t.start, end: t.end})
+			emit(term{s: t.s, h: t.h, cjk: true, start: t.start, end: t.end})
 			continue
 		}
-		s, h, skip := t.s, hashString(t.s), 0
+		s, h, skip := t.s, t.h, 0
 		info := lookupWord(h)
 		if info != nil && info.rewrite {
 			for _, r := range rewrites[s] {

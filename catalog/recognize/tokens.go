@@ -16,6 +16,9 @@ type token struct {
 	number     bool
 	part       bool // a word of a CamelCase token, emitted after the whole token
 	typo       bool // s is the short code key the written word is a typo of; see correctShortTypos
+	// h is hashString(s), computed once: terms, code evidence and the
+	// failure phrases all look the word up.
+	h uint64
 }
 
 // foldLower lower-cases s without changing its length in bytes, so that
@@ -80,6 +83,11 @@ func isCJK(r rune) bool {
 // identifiers (GUIDs, hex job ids, long numbers, timestamps): they differ in
 // every paste and say nothing about which error it is.
 func tokenize(text, lower string, emit func(token)) {
+	hashed := emit
+	emit = func(t token) {
+		t.h = hashString(t.s)
+		hashed(t)
+	}
 	i := 0
 	for i < len(lower) {
 		c := lower[i]
