@@ -190,6 +190,11 @@ type scratch struct {
 	ev        []evidence
 	scores    []float64
 	order     []int
+	// idMark[f] == idGen marks feature f as in ids already: a paste
+	// repeats its words, and sorting every repetition cost more than
+	// the lookups.
+	idMark []uint32
+	idGen  uint32
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -865,6 +870,11 @@ func (e *Engine) phraseEvidence(text string, ts []term, ev []evidence, sc *scrat
 	// ("unable to find an active agent for the domain"): a symptom phrase
 	// of ours among them must not break that tie (see below).
 	shared := resize(sc.shared, len(ts))
+	if len(sc.idMark) != len(e.feats) || sc.idGen == math.MaxUint32 {
+		sc.idMark, sc.idGen = resize(sc.idMark, len(e.feats)), 0
+	}
+	sc.idGen++
+	mark, gen := sc.idMark, sc.idGen
 	featurize(ts, func(h uint64, kind featureKind, from, to int) {
 		id, ok := e.features.get(h)
 		if ok && kind == shingle && e.feats[id].codes > 1 {
@@ -878,7 +888,8 @@ func (e *Engine) phraseEvidence(text string, ts []term, ev []evidence, sc *scrat
 			symptoms = append(symptoms, spanFeature{feat: id, from: int32(from), to: int32(to)})
 		case groups[from] != 0 && groups[from] == groups[to]:
 			grouped = append(grouped, groupedFeature{group: groups[from], feat: id})
-		default:
+		case mark[id] != gen:
+			mark[id] = gen
 			ids = append(ids, id)
 		}
 	})
@@ -891,7 +902,8 @@ func (e *Engine) phraseEvidence(text string, ts []term, ev []evidence, sc *scrat
 		case inside:
 		case groups[f.from] != 0 && groups[f.from] == groups[f.to]:
 			grouped = append(grouped, groupedFeature{group: groups[f.from], feat: f.feat})
-		default:
+		case mark[f.feat] != gen:
+			mark[f.feat] = gen
 			ids = append(ids, f.feat)
 		}
 	}
