@@ -50,7 +50,7 @@ func extract(text, lower string) Identifiers {
 	var ids Identifiers
 	ids.JobID = jobID(text, lower)
 	labelledGUIDs(text, lower, &ids)
-	if i := strings.Index(lower, "timestamp"); i >= 0 {
+	if i := indexRare(lower, "timestamp", 8); i >= 0 { // 'p'
 		ids.Timestamp = timestampAfter(text, i+len("timestamp"))
 	}
 	ids.AADSTS = aadsts(text, lower)
@@ -58,6 +58,24 @@ func extract(text, lower string) Identifiers {
 	ids.Tenant = tenant(lower)
 	ids.HTTPStatus = httpStatus(text)
 	return ids
+}
+
+// indexRare is strings.Index(s, sub) for a label whose first byte is
+// common in text ('a', ' '): it scans for sub[k], a rarer byte, and checks
+// the label around it. strings.Index stops at every first byte, which
+// made the label scans a tenth of a paste's cost.
+func indexRare(s, sub string, k int) int {
+	for from := k; from < len(s); {
+		j := strings.IndexByte(s[from:], sub[k])
+		if j < 0 {
+			return -1
+		}
+		if at := from + j - k; at+len(sub) <= len(s) && s[at:at+len(sub)] == sub {
+			return at
+		}
+		from += j + 1
+	}
+	return -1
 }
 
 // labelledGUIDs fills the trace, correlation and tracking ids. It looks
@@ -102,7 +120,7 @@ func labelledGUIDs(text, lower string, ids *Identifiers) {
 func jobID(text, lower string) string {
 	const prefix = "ad2aadprovisioning"
 	for from := 0; ; {
-		i := strings.Index(lower[from:], prefix)
+		i := indexRare(lower[from:], prefix, 2) // '2'
 		if i < 0 {
 			return ""
 		}
@@ -201,7 +219,7 @@ func timestampAfter(s string, i int) string {
 func aadsts(text, lower string) []string {
 	var out []string
 	for from := 0; ; {
-		i := strings.Index(lower[from:], "aadsts")
+		i := indexRare(lower[from:], "aadsts", 2) // 'd'
 		if i < 0 {
 			return out
 		}
@@ -309,7 +327,7 @@ func numberAfter(lower string, j int) string {
 // "doesn't exist in the <domain> directory".
 func tenant(lower string) string {
 	const suffix = ".onmicrosoft.com"
-	if i := strings.Index(lower, suffix); i > 0 {
+	if i := indexRare(lower, suffix, 10); i > 0 { // 'f'
 		j := i
 		for j > 0 && isDomainByte(lower[j-1]) {
 			j--
@@ -318,7 +336,7 @@ func tenant(lower string) string {
 			return strings.TrimLeft(lower[j:i+len(suffix)], ".-")
 		}
 	}
-	if i := strings.Index(lower, " directory"); i > 0 {
+	if i := indexRare(lower, " directory", 9); i > 0 { // 'y'
 		j := i
 		for j > 0 && isDomainByte(lower[j-1]) {
 			j--
@@ -337,7 +355,7 @@ func isDomainByte(c byte) bool {
 // httpStatus finds an HTTP status line such as "401 (Unauthorized)".
 func httpStatus(text string) string {
 	for from := 0; ; {
-		i := strings.Index(text[from:], " (")
+		i := indexRare(text[from:], " (", 1)
 		if i < 0 {
 			return ""
 		}

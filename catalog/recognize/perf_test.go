@@ -17,3 +17,20 @@ func FuzzEntities(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIndexRare holds indexRare to strings.Index.
+func FuzzIndexRare(f *testing.F) {
+	for _, s := range []string{"", "d", "aadsts", "xaadstsaadsts", "aadst", "aaadsts", "dd aadsts"} {
+		f.Add(s, "aadsts", 2)
+	}
+	f.Add("401 (x) ( (", " (", 1)
+	f.Fuzz(func(t *testing.T, s, sub string, k int) {
+		if sub == "" {
+			return
+		}
+		k = abs(k) % len(sub)
+		if got, want := indexRare(s, sub, k), strings.Index(s, sub); got != want {
+			t.Fatalf("indexRare(%q, %q, %d) = %d, want %d", s, sub, k, got, want)
+		}
+	})
+}
