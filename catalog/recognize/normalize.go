@@ -1,6 +1,7 @@
 package recognize
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"sync"
@@ -49,8 +50,16 @@ func normalize(s string) string {
 	return s
 }
 
+// isASCII tests eight bytes at a time: normalize, foldLower and the error
+// code scan each ask it of the whole text.
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if binary.LittleEndian.Uint64([]byte(s[i:i+8]))&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
 		}

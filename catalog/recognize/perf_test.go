@@ -34,3 +34,19 @@ func FuzzIndexRare(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIsASCII holds the word-at-a-time isASCII to a byte loop.
+func FuzzIsASCII(f *testing.F) {
+	for _, s := range []string{"", "abc", "abcdefgh", "abcdefghé", "é", "0123456\x80", "01234567\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := true
+		for i := 0; i < len(s); i++ {
+			want = want && s[i] < 0x80
+		}
+		if got := isASCII(s); got != want {
+			t.Fatalf("isASCII(%q) = %v, want %v", s, got, want)
+		}
+	})
+}

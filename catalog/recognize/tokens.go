@@ -25,15 +25,7 @@ type token struct {
 // offsets found in the result index the original too: a rune whose lower
 // case encodes to a different length is left alone.
 func foldLower(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isASCII(s) {
 		return asciiLower(s)
 	}
 	var b strings.Builder
