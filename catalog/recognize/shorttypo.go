@@ -130,7 +130,9 @@ func (e *Engine) correctShortTypos(toks []token) {
 	}
 	for i := range toks {
 		t := &toks[i]
-		if t.part || t.cjk || t.number {
+		// Most words have no short key's length: skip them before the
+		// call (shortTypo would say no in mayBeShortTypo).
+		if t.part || t.cjk || t.number || len(t.s) >= 64 || e.shortLens&(1<<len(t.s)) == 0 {
 			continue
 		}
 		if k, ok := e.shortTypo(t.s); ok {
