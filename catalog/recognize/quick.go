@@ -229,15 +229,14 @@ func isAlnum(c byte) bool {
 }
 
 // hashLower is hashString of the ASCII lower case of s.
-func hashLower(s string) uint64 {
-	h := uint64(14695981039346656037)
+func hashLower(s string) uint64 { return hashLowerMore(fnvOffset, s) }
+
+// hashLowerMore continues hashLower: hashLowerMore(hashLower(a), b) ==
+// hashLower(a+b).
+func hashLowerMore(h uint64, s string) uint64 {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		h ^= uint64(c)
-		h *= 1099511628211
+		h ^= uint64(lowerByte(s[i]))
+		h *= fnvPrime
 	}
 	return h
 }

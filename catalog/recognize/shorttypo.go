@@ -69,7 +69,7 @@ func (e *Engine) mayBeShortTypo(w string) bool {
 	if e.shortDeletes.has(hashLower(w)) {
 		return true
 	}
-	prefix := uint64(14695981039346656037)
+	prefix := uint64(fnvOffset)
 	for i := range len(w) {
 		if e.shortDeletes.has(hashLowerMore(prefix, w[i+1:])) {
 			return true
@@ -77,20 +77,6 @@ func (e *Engine) mayBeShortTypo(w string) bool {
 		prefix = hashLowerMore(prefix, w[i:i+1])
 	}
 	return false
-}
-
-// hashLowerMore continues hashLower: hashLowerMore(hashLower(a), b) ==
-// hashLower(a+b).
-func hashLowerMore(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		h ^= uint64(c)
-		h *= 1099511628211
-	}
-	return h
 }
 
 // shortTypo returns the short key a lower-case word is a typo of: one

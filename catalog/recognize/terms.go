@@ -211,15 +211,21 @@ func matchesRest(toks []token, rest []string) bool {
 	return true
 }
 
-// FNV-1a, 64 bit, over a string: no allocation, unlike hash/fnv.
-func hashString(s string) uint64 { return hashMore(14695981039346656037, s) }
+// FNV-1a, 64 bit: no allocation, unlike hash/fnv.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// hashString is FNV-1a over a string.
+func hashString(s string) uint64 { return hashMore(fnvOffset, s) }
 
 // hashMore continues an FNV-1a hash: hashMore(hashString(a), b) ==
 // hashString(a+b).
 func hashMore(h uint64, s string) uint64 {
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
-		h *= 1099511628211
+		h *= fnvPrime
 	}
 	return h
 }
