@@ -182,40 +182,23 @@ func (s *Server) controlMessages(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, err)
 		return
 	}
-	listed := make([]listedMessage, len(msgs))
+	listed := make([]Message, len(msgs))
 	for i, m := range msgs {
 		listed[i] = listMessage(m)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"messages": listed})
 }
 
-// listedMessage is a Message as GET /emu/messages shows it: every field
-// the control API promises is present, null or empty when unset, so an
-// HTTP client can read any of them without knowing which are set.
-type listedMessage struct {
-	Channel     string          `json:"channel"`
-	TS          string          `json:"ts"`
-	ThreadTS    string          `json:"thread_ts"`
-	User        string          `json:"user"`
-	BotID       string          `json:"bot_id"`
-	Username    string          `json:"username,omitempty"`
-	Text        string          `json:"text"`
-	Blocks      json.RawMessage `json:"blocks"`
-	Reactions   []Reaction      `json:"reactions"`
-	Edited      *Edited         `json:"edited"`
-	EphemeralTo string          `json:"ephemeral_to"`
-	ClientMsgID string          `json:"-"`
-}
-
-func listMessage(m Message) listedMessage {
-	l := listedMessage(m)
-	if l.Blocks == nil {
-		l.Blocks = json.RawMessage("[]")
+// listMessage is m as GET /emu/messages shows it: blocks and reactions as
+// empty lists rather than null.
+func listMessage(m Message) Message {
+	if m.Blocks == nil {
+		m.Blocks = json.RawMessage("[]")
 	}
-	if l.Reactions == nil {
-		l.Reactions = []Reaction{}
+	if m.Reactions == nil {
+		m.Reactions = []Reaction{}
 	}
-	return l
+	return m
 }
 
 func (s *Server) controlCommand(w http.ResponseWriter, r *http.Request) {

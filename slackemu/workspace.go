@@ -58,21 +58,23 @@ type Edited struct {
 }
 
 // Message is a message as the control API shows it: ephemeral messages
-// (EphemeralTo set) and response_url posts are included.
+// (EphemeralTo set) and response_url posts are included. Every field the
+// control API promises is encoded, null or empty when unset, so an HTTP
+// client can read any of them without knowing which are set.
 type Message struct {
 	Channel  string `json:"channel"`
 	TS       string `json:"ts"`
-	ThreadTS string `json:"thread_ts,omitempty"`
-	User     string `json:"user,omitempty"`
-	BotID    string `json:"bot_id,omitempty"`
+	ThreadTS string `json:"thread_ts"`
+	User     string `json:"user"`
+	BotID    string `json:"bot_id"`
 	// Username names the integration that posted a bot_message (see
 	// PostIntegrationMessage); empty for the app's own bot and for users.
 	Username    string          `json:"username,omitempty"`
 	Text        string          `json:"text"`
-	Blocks      json.RawMessage `json:"blocks,omitempty"`
-	Reactions   []Reaction      `json:"reactions,omitempty"`
-	Edited      *Edited         `json:"edited,omitempty"`
-	EphemeralTo string          `json:"ephemeral_to,omitempty"`
+	Blocks      json.RawMessage `json:"blocks"`
+	Reactions   []Reaction      `json:"reactions"`
+	Edited      *Edited         `json:"edited"`
+	EphemeralTo string          `json:"ephemeral_to"`
 	// ClientMsgID is set on messages typed by users.
 	ClientMsgID string `json:"-"`
 }
