@@ -49,8 +49,7 @@ func (b *Bot) lookup(query, command string, shareable bool) answer {
 			b.m.matches.WithLabelValues("none", "unknown_word").Inc()
 			return answer{msg: card.Help(command), outcome: "help"}
 		}
-		if len(closest) == 1 && mistyped(q, closest[0].Code) {
-			e := closest[0]
+		if e, ok := b.cat.Meant(q); ok {
 			b.m.matches.WithLabelValues(e.Code, "match").Inc()
 			return answer{msg: card.Error(e, res.Identifiers, card.Options{Shareable: shareable}), code: e.Code, outcome: "match"}
 		}
@@ -303,24 +302,6 @@ func isSingleWord(s string) bool {
 
 // userID is a Slack user ID, safe to put in a <@…> mention.
 var userID = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
-
-// mistyped reports whether a single-word query is the code with a typo:
-// the only code near it, and about as long (within two letters).
-// Recognition reads one edit in a short code ("timeot") and one or two in
-// a long one, and no more, since in a channel a word further off could be
-// chatter; /syncerr asks for a code, and its help promises that small
-// typos are fine, so here two edits in "TimeOut" ("tmieot"), a plural
-// ("timeouts") or a few more edits in a long code still get its card. The
-// length rule keeps a word that is merely part of a code ("sync", "busy")
-// a suggestion.
-func mistyped(query, code string) bool {
-	q := strings.Trim(strings.TrimSpace(query), "`'\"“”‘’.,:;!?()[]{}<>")
-	if !isSingleWord(q) || len(q) < 4 {
-		return false
-	}
-	d := len(q) - len(code)
-	return -2 <= d && d <= 2
-}
 
 func messageKey(channel, ts string) string { return "msg:" + channel + ":" + ts }
 

@@ -18,6 +18,28 @@ func (c *Catalog) Closest(query string, n int) []Entry {
 	return out
 }
 
+// Meant is the entry a query that names no code was surely meant for: a
+// single word whose only close code is about as long (within two letters).
+// Recognition reads one edit in a short code and one or two in a long one,
+// no more, since in chat a word further off may be anything; someone who
+// asks for a code (/syncerr, syncerr lookup) and types "tmieot" or
+// "timeouts" means TimeOut. The length rule keeps a word that is merely
+// part of codes ("sync", "busy") a suggestion.
+func (c *Catalog) Meant(query string) (Entry, bool) {
+	q := strings.Trim(strings.TrimSpace(query), "`'\"“”‘’.,:;!?()[]{}<>")
+	if len(q) < 4 || strings.IndexFunc(q, unicode.IsSpace) >= 0 {
+		return Entry{}, false
+	}
+	near := c.Closest(q, 2)
+	if len(near) != 1 {
+		return Entry{}, false
+	}
+	if d := len(q) - len(near[0].Code); d < -2 || d > 2 {
+		return Entry{}, false
+	}
+	return near[0], true
+}
+
 // maxClosestQuery is the longest word that gets suggestions: the longest
 // code has 55 letters; a typo of one adds a few.
 const maxClosestQuery = 64

@@ -62,3 +62,26 @@ func TestClosestCodesAnyList(t *testing.T) {
 		t.Errorf("ClosestCodes of no codes = %q, want nil", got)
 	}
 }
+
+// TestMeant: a single word whose only close code is about as long means
+// that code; a part of several codes, prose or a far word means none.
+func TestMeant(t *testing.T) {
+	cat := Default()
+	for _, tt := range []struct {
+		query, want string
+	}{
+		{"tmieot", "TimeOut"},
+		{"timeouts", "TimeOut"},
+		{"`HybridIdentityServiceNoActveAgnts`", "HybridIdentityServiceNoActiveAgents"},
+		{"sync", ""},
+		{"busy", ""},
+		{"HybridIdentityService", ""},
+		{"the agent timed out", ""},
+		{"tim", ""},
+	} {
+		e, ok := cat.Meant(tt.query)
+		if got := e.Code; ok != (tt.want != "") || got != tt.want {
+			t.Errorf("Meant(%q) = %q, %v; want %q", tt.query, got, ok, tt.want)
+		}
+	}
+}

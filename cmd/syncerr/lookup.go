@@ -250,7 +250,13 @@ func blocksFor(c *catalog.Catalog, query string, res recognize.Result) card.Mess
 	entries := matchedEntries(c, res)
 	switch {
 	case len(entries) == 0:
-		msg = card.NoMatch(query, c.Closest(query, 3))
+		// As the bot answers /syncerr: a word surely meant for one code
+		// gets its card, anything else the closest codes.
+		if e, ok := c.Meant(query); ok {
+			msg = card.Error(e, res.Identifiers, card.Options{})
+		} else {
+			msg = card.NoMatch(query, c.Closest(query, 3))
+		}
 	case res.Ambiguous:
 		msg = card.Ambiguous(entries, res.Identifiers)
 	default:

@@ -207,6 +207,13 @@ func TestLookupBlocks(t *testing.T) {
 	if code != 1 || !strings.Contains(stdout, `"blocks": [`) {
 		t.Errorf("no match: exit %d\n%s", code, stdout)
 	}
+	// A word recognition leaves alone but that surely means one code gets
+	// that code's card, as /syncerr answers it; recognition's verdict (and
+	// so the exit status) stays "no match".
+	code, stdout, _ = lookup(t, "", "--format", "blocks", "tmieot")
+	if code != 1 || !strings.Contains(stdout, `"text": "TimeOut"`) {
+		t.Errorf("tmieot: exit %d, want 1 and TimeOut's card:\n%s", code, stdout)
+	}
 }
 
 func TestLookupJSONL(t *testing.T) {
